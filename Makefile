@@ -1,0 +1,66 @@
+# labelapp — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app labelapp
+PO     := $(wildcard labelapp/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint bench install install-dev translations extract-messages db demo clean help
+
+help:
+	@echo "make run    - install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install test tools and run the whole suite (SQLite, PostgreSQL, Chromium)"
+	@echo "make lint   - ruff"
+	@echo "make bench  - benchmark"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-run the install only when pyproject.toml changes, so a second `make run` starts in seconds.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations: $(MO)
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv .git" -o labelapp/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i labelapp/translations/messages.pot -d labelapp/translations --no-fuzzy-matching --omit-header
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) municipalities load
+
+demo: db
+	$(FLASK) demo seed
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check labelapp tests migrations
+
+bench:
+	@echo "not yet: the benchmark arrives with its own issue"
+
+clean:
+	rm -rf $(VENV) .pytest_cache $(MO)

@@ -1,0 +1,101 @@
+"""labelapp: the 'Kaasav omavalitsus' (inclusive municipality) label service."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LABELAPP_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+
+    from labelapp.config import load_config
+
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import labelapp.models  # noqa: F401  (registers every table on the metadata)
+    from labelapp.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+        render_as_batch=True, compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.session_protection = "basic"
+
+    from labelapp.auth.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    choice = request.cookies.get("lang")
+    return choice if choice in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_blueprints(app: Flask) -> None:
+    from labelapp.auth import admin_views as user_admin
+    from labelapp.auth import views as auth
+    from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
+    from labelapp.core import views as core
+
+    for module in (core, auth, user_admin):
+        app.register_blueprint(module.bp)
+    declare_endpoint(app, "static", public)
+    deny_undeclared(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from labelapp.core import mail
+    from labelapp.core.http import register_error_handlers, register_security_headers
+    from labelapp.core.templating import register_template_helpers
+
+    mail.register(app)
+    register_security_headers(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from labelapp.auth.cli import users_cli
+    from labelapp.core.cli import demo_cli, mail_cli
+    from labelapp.municipalities.cli import municipalities_cli
+
+    for group in (municipalities_cli, users_cli, mail_cli, demo_cli):
+        app.cli.add_command(group)

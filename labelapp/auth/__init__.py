@@ -1,0 +1,1 @@
+"""Accounts, roles, login, tokens and the permission predicates every route declares."""

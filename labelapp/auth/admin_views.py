@@ -1,0 +1,93 @@
+"""Coordinator pages for accounts: list, invite, edit role and municipality, resend an invitation."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from labelapp.auth import services
+from labelapp.auth.forms import EditUserForm, InviteForm
+from labelapp.auth.models import Role, TokenPurpose, User
+from labelapp.auth.permissions import access, can_manage_users
+from labelapp.core import audit
+from labelapp.extensions import db
+from labelapp.municipalities.models import Municipality
+from labelapp.municipalities.queries import municipality_choices
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+def _chosen_municipality(form) -> Municipality | None:
+    if not form.municipality.data:
+        return None
+    return db.get_or_404(Municipality, int(form.municipality.data))
+
+
+@bp.route("/")
+@access(can_manage_users)
+def index():
+    role = request.args.get("role", "")
+    query = select(User).options(db.joinedload(User.municipality)).order_by(User.role, User.name)
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("users/index.html", page=page, role=role, roles=list(Role))
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@access(can_manage_users)
+def invite():
+    form = InviteForm()
+    form.municipality.choices = municipality_choices(blank=_("— none —"))
+    if form.validate_on_submit():
+        try:
+            user = services.invite_user(form.email.data, form.name.data, Role(form.role.data),
+                                        _chosen_municipality(form), base_url=request.host_url)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/invite.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@access(can_manage_users)
+def edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = EditUserForm(obj=user if request.method == "GET" else None)
+    form.municipality.choices = municipality_choices(blank=_("— none —"))
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.municipality.data = str(user.municipality_id or "")
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != Role.COORDINATOR.value or not form.active.data):
+            form.role.errors.append(_("You cannot remove your own coordinator role or disable yourself."))
+        else:
+            try:
+                services.update_user(user, name=form.name.data, role=Role(form.role.data),
+                                     municipality=_chosen_municipality(form), active=form.active.data)
+            except services.AccountError as exc:
+                db.session.rollback()
+                form.role.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("The account of %(email)s is saved.", email=user.email), "success")
+                return redirect(url_for("users.index"))
+    return render_template("users/edit.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.route("/<int:user_id>/resend-invitation", methods=["POST"])
+@access(can_manage_users)
+def resend_invitation(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.password_hash is not None:
+        abort(409)
+    raw = services.issue_token(user, TokenPurpose.INVITE)
+    services.send_token_mail(user, TokenPurpose.INVITE, raw, request.host_url)
+    audit.record("user.invite_resent", "user", user.id)
+    db.session.commit()
+    flash(_("A new invitation was sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("users.edit", user_id=user.id))

@@ -1,0 +1,74 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from labelapp.auth.models import ROLE_LABELS, TIE_LABELS, Role
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)],
+                       render_kw={"autocomplete": "email"})
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=256)],
+        description=_l("At least 12 characters. A few unrelated words make a good password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)],
+                            render_kw={"autocomplete": "current-password"})
+
+
+def _municipality_required_for_staff(form, field):
+    if form.role.data == Role.STAFF.value and not field.data:
+        raise ValidationError(_l("Choose the municipality that this staff member works for."))
+    if form.role.data != Role.STAFF.value and field.data:
+        raise ValidationError(_l("Only municipal staff belong to a municipality; leave this empty."))
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+                       render_kw={"autocomplete": "off"})
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
+                       validators=[DataRequired()])
+    municipality = SelectField(
+        _l("Municipality"),
+        choices=[],
+        validators=[_municipality_required_for_staff],
+        description=_l("Only for municipal staff."),
+    )
+
+
+class InviteForm(UserForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)],
+                       render_kw={"autocomplete": "off"})
+
+
+class EditUserForm(UserForm):
+    active = BooleanField(_l("Account is active"), description=_l("An inactive account cannot log in."))
+
+
+class TieForm(FlaskForm):
+    municipality = SelectField(_l("Municipality"), choices=[], validators=[DataRequired()])
+    kind = SelectField(_l("Kind of tie"), choices=[SelectChoice(k.value, label) for k, label in TIE_LABELS.items()],
+                       validators=[DataRequired()])
+    note = TextAreaField(_l("Details (optional)"), validators=[Optional(), Length(max=1000)])

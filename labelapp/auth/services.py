@@ -1,0 +1,307 @@
+"""Account writes: create, invite, tokens, passwords, roles, login throttling, assessor ties.
+
+Every function flushes and writes its audit row; none commits (the view or CLI command does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from labelapp.auth import passwords
+from labelapp.auth.models import (
+    AssessorTie,
+    AttemptOutcome,
+    AuthToken,
+    LoginAttempt,
+    Role,
+    TieKind,
+    TokenPurpose,
+    User,
+)
+from labelapp.core import audit, mail
+from labelapp.core.types import utcnow
+from labelapp.extensions import db
+from labelapp.municipalities.models import Municipality
+
+USER_FIELDS = ["email", "name", "role", "municipality_id", "active"]
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message is for the user."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_role(role: Role, municipality: Municipality | None) -> None:
+    if role == Role.STAFF and municipality is None:
+        raise AccountError(_("Municipal staff must belong to a municipality."))
+    if role != Role.STAFF and municipality is not None:
+        raise AccountError(_("Only municipal staff belong to a municipality."))
+
+
+def create_user(
+    email: str, name: str, role: Role, municipality: Municipality | None = None, password: str | None = None
+) -> User:
+    """Create an account (with a password, or none until an invitation is accepted).
+
+    Raises AccountError if the e-mail is taken, the role and municipality do not fit, or the password
+    breaks the policy.
+    """
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError(_("An account with the e-mail %(email)s already exists.", email=email))
+    _check_role(role, municipality)
+    user = User(email=email, name=name.strip(), role=role, municipality=municipality, active=True)
+    if password is not None:
+        problem = passwords.policy_problem(password, email)
+        if problem:
+            raise AccountError(problem)
+        user.password_hash = passwords.hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", "user", user.id, after=audit.changes(user, USER_FIELDS))
+    return user
+
+
+def update_user(user: User, *, name: str, role: Role, municipality: Municipality | None, active: bool) -> None:
+    """Change a user's name, role, municipality or active flag. Disabling ends their sessions."""
+    _check_role(role, municipality)
+    before = audit.changes(user, USER_FIELDS)
+    user.name, user.role, user.municipality, user.active = name.strip(), role, municipality, active
+    db.session.flush()
+    after = audit.changes(user, USER_FIELDS)
+    if before == after:
+        return
+    if (before["role"], before["municipality_id"]) != (after["role"], after["municipality_id"]) or not active:
+        user.session_version += 1  # privileges changed: a session opened under the old ones ends
+    audit.record("user.update", "user", user.id, before=before, after=after)
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, purpose: TokenPurpose) -> str:
+    """Create a single-use token for ``user`` (earlier unused ones of the same purpose stop working)."""
+    now = utcnow()
+    db.session.execute(
+        update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.purpose == purpose, AuthToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    hours = current_app.config["TOKEN_HOURS_INVITE" if purpose == TokenPurpose.INVITE else "TOKEN_HOURS_RESET"]
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        AuthToken(user=user, purpose=purpose, token_hash=_token_hash(raw), expires_at=now + timedelta(hours=hours))
+    )
+    db.session.flush()
+    return raw
+
+
+def find_valid_token(raw: str, purpose: TokenPurpose) -> AuthToken | None:
+    token = db.session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == _token_hash(raw), AuthToken.purpose == purpose)
+    )
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    if purpose == TokenPurpose.RESET and not token.user.active:
+        return None
+    return token
+
+
+def use_token(raw: str, purpose: TokenPurpose, new_password: str) -> User:
+    """Set a new password with a token, spending the token. Raises AccountError if it is not usable."""
+    token = find_valid_token(raw, purpose)
+    if token is None:
+        raise AccountError(_("This link is invalid, has expired or has already been used."))
+    user = token.user
+    problem = passwords.policy_problem(new_password, user.email)
+    if problem:
+        raise AccountError(problem)
+    # The guarded UPDATE makes the token single-use even if two requests race with it.
+    spent = db.session.execute(
+        update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:
+        raise AccountError(_("This link is invalid, has expired or has already been used."))
+    user.password_hash = passwords.hash_password(new_password)
+    user.session_version += 1
+    db.session.flush()
+    audit.record(f"user.password_{purpose.value}", "user", user.id, actor=user)
+    return user
+
+
+def send_token_mail(user: User, purpose: TokenPurpose, raw: str, base_url: str | None) -> None:
+    endpoint = "auth.accept_invitation" if purpose == TokenPurpose.INVITE else "auth.reset_password"
+    path = url_for(endpoint, token=raw, _external=False)
+    link = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
+    # Staff and assessors read these in Estonian first; the English text follows in the same message.
+    parts = []
+    for locale in ("et", "en"):
+        with force_locale(locale):
+            parts.append(render_template(f"auth/mail/{purpose.value}.txt", user=user, link=link,
+                                         hours=_token_hours(purpose)))
+    with force_locale("et"):
+        subject = (_("Invitation to the inclusive municipality label service") if purpose == TokenPurpose.INVITE
+                   else _("Password reset for the inclusive municipality label service"))
+    mail.queue(user.email, subject, "\n\n---\n\n".join(parts))
+
+
+def _token_hours(purpose: TokenPurpose) -> int:
+    return current_app.config["TOKEN_HOURS_INVITE" if purpose == TokenPurpose.INVITE else "TOKEN_HOURS_RESET"]
+
+
+def invite_user(
+    email: str, name: str, role: Role, municipality: Municipality | None, base_url: str | None = None
+) -> User:
+    """Create an account without a password and e-mail an invitation link to set one."""
+    user = create_user(email, name, role, municipality)
+    raw = issue_token(user, TokenPurpose.INVITE)
+    send_token_mail(user, TokenPurpose.INVITE, raw, base_url)
+    audit.record("user.invite", "user", user.id, after={"email": user.email})
+    return user
+
+
+def request_password_reset(email: str, base_url: str | None = None) -> None:
+    """E-mail a reset link if an active account with a password exists; silent otherwise (no enumeration)."""
+    user = find_user(email)
+    if user is None or not user.active or user.password_hash is None:
+        return
+    raw = issue_token(user, TokenPurpose.RESET)
+    send_token_mail(user, TokenPurpose.RESET, raw, base_url)
+    audit.record("user.password_reset_requested", "user", user.id, actor=user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password knowing the current one; ends the user's other sessions."""
+    if not passwords.verify_password(user.password_hash, current):
+        raise AccountError(_("The current password is not correct."))
+    problem = passwords.policy_problem(new, user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = passwords.hash_password(new)
+    user.session_version += 1
+    db.session.flush()
+    audit.record("user.password_change", "user", user.id)
+
+
+# --- login and throttling ---------------------------------------------------------------------------
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def _locked_until(column, value: str, limit: int, since: datetime | None) -> datetime | None:
+    """When the sliding window will have fewer than ``limit`` failures for this key, if it has that many now."""
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    start = utcnow() - window
+    if since is not None and since > start:
+        start = since
+    recent = list(
+        db.session.scalars(
+            select(LoginAttempt.at)
+            .where(column == value, LoginAttempt.outcome == AttemptOutcome.FAILURE, LoginAttempt.at > start)
+            .order_by(LoginAttempt.at.desc())
+            .limit(limit)
+        )
+    )
+    if len(recent) < limit:
+        return None
+    return min(recent) + window
+
+
+def _last_success(email: str) -> datetime | None:
+    return db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email, LoginAttempt.outcome == AttemptOutcome.SUCCESS
+        )
+    )
+
+
+def authenticate(email: str, password: str, client: str) -> LoginResult:
+    """Check a login, throttled per account and per client address; every attempt is stored and audited.
+
+    Returns the user on success. When locked, the password is not checked and ``locked_until`` says until
+    when. Unknown accounts cost the same time and count the same as wrong passwords.
+    """
+    email = normalise_email(email)[:255]
+    client = (client or "unknown")[:64]
+    config = current_app.config
+    locked = _locked_until(LoginAttempt.email, email, config["LOGIN_MAX_FAILURES"], _last_success(email))
+    locked_client = _locked_until(LoginAttempt.client, client, config["LOGIN_MAX_FAILURES_CLIENT"], None)
+    locked = max(filter(None, [locked, locked_client]), default=None)
+    user = find_user(email)
+    if locked is not None:
+        outcome = AttemptOutcome.THROTTLED
+    elif passwords.verify_password(user.password_hash if user else None, password) and user.is_active:
+        outcome = AttemptOutcome.SUCCESS
+    else:
+        outcome = AttemptOutcome.FAILURE
+    db.session.add(LoginAttempt(email=email, client=client, outcome=outcome))
+    audit.record(f"login.{outcome.value}", "user", user.id if user else None, after={"email": email},
+                 actor=user)
+    if outcome != AttemptOutcome.SUCCESS:
+        db.session.flush()
+        return LoginResult(None, locked)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return LoginResult(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Make every login cookie of ``user`` stop working (used at logout)."""
+    user.session_version += 1
+    db.session.flush()
+    audit.record("user.logout", "user", user.id)
+
+
+# --- assessor ties -----------------------------------------------------------------------------------
+
+
+def add_tie(user: User, municipality: Municipality, kind: TieKind, note: str = "") -> AssessorTie:
+    """Record an assessor's tie to a municipality. Raises AccountError if it is already recorded."""
+    exists = db.session.scalar(
+        select(AssessorTie).where(
+            AssessorTie.user_id == user.id,
+            AssessorTie.municipality_id == municipality.id,
+            AssessorTie.kind == kind,
+        )
+    )
+    if exists is not None:
+        raise AccountError(_("This tie is already recorded."))
+    tie = AssessorTie(user=user, municipality=municipality, kind=kind, note=note.strip())
+    db.session.add(tie)
+    db.session.flush()
+    audit.record("tie.add", "assessor_tie", tie.id,
+                 after={"municipality": municipality.code, "kind": kind.value, "note": tie.note})
+    return tie
+
+
+def remove_tie(tie: AssessorTie) -> None:
+    audit.record("tie.remove", "assessor_tie", tie.id,
+                 before={"municipality": tie.municipality.code, "kind": tie.kind.value, "note": tie.note})
+    db.session.delete(tie)
+    db.session.flush()

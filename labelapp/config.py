@@ -1,0 +1,124 @@
+"""Configuration: defaults here, then ``instance/config.py``, then environment variables.
+
+Tests pass ``test_config`` to ``create_app``; it is applied last and wins.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS: dict[str, object] = {
+    # "development" (demo allowed) or "production" (Secure cookies, no demo, no debug)
+    "LABELAPP_ENV": "development",
+    "SQLALCHEMY_DATABASE_URI": None,  # filled in from the instance folder when unset
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "BABEL_DEFAULT_LOCALE": "et",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Tallinn",
+    "LANGUAGES": ("et", "en"),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+    # Throttling of failed logins: LOGIN_MAX_FAILURES failures of one account (or LOGIN_MAX_FAILURES_CLIENT
+    # from one client address, which may be a whole office) within LOGIN_WINDOW_SECONDS lock further
+    # attempts until the oldest of them leaves the window.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_CLIENT": 20,
+    "LOGIN_WINDOW_SECONDS": 15 * 60,
+    "TOKEN_HOURS_RESET": 2,
+    "TOKEN_HOURS_INVITE": 7 * 24,
+    "PASSWORD_MIN_LENGTH": 12,
+    # argon2id cost. Lower it only in tests; stored hashes are re-hashed at login when these change.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_KIB": 64 * 1024,
+    "ARGON2_PARALLELISM": 4,
+    # Outgoing mail. With no SMTP_HOST, messages are printed to the console and stay in the outbox.
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "none",  # none | starttls | ssl
+    "SMTP_TIMEOUT": 10,
+    "MAIL_FROM": "Kaasav omavalitsus <noreply@localhost>",
+    "MAIL_MAX_ATTEMPTS": 8,
+    # Absolute base for links in e-mails sent from the command line (no request to take it from).
+    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    "AUDIT_PAGE_SIZE": 50,
+    # Country of the municipality list used when a code is given without one (CLI, imports).
+    "DEFAULT_COUNTRY": "EE",
+}
+
+# Environment variable -> (config key, converter)
+ENVIRONMENT: dict[str, tuple[str, type]] = {
+    "LABELAPP_ENV": ("LABELAPP_ENV", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "SMTP_HOST": ("SMTP_HOST", str),
+    "SMTP_PORT": ("SMTP_PORT", int),
+    "SMTP_USERNAME": ("SMTP_USERNAME", str),
+    "SMTP_PASSWORD": ("SMTP_PASSWORD", str),
+    "SMTP_SECURITY": ("SMTP_SECURITY", str),
+    "MAIL_FROM": ("MAIL_FROM", str),
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app; the message says what to change."""
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for variable, (key, convert) in ENVIRONMENT.items():
+            value = os.environ.get(variable)
+            if value:
+                app.config[key] = convert(value)
+    else:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'labelapp.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(instance)
+
+    if is_production(app):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        if app.debug:
+            raise ConfigError("Debug mode is on in the production configuration; unset FLASK_DEBUG.")
+
+
+def is_production(app: Flask) -> bool:
+    return app.config["LABELAPP_ENV"] == "production"
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgresql://`` URLs at psycopg 3, the driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating a random one on first run."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Shared pieces: column types, audit log, outbox, security headers, base pages."""

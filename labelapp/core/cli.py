@@ -1,0 +1,33 @@
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from labelapp.config import is_production
+from labelapp.core import demo, mail
+
+mail_cli = AppGroup("mail", help="The e-mail outbox.")
+demo_cli = AppGroup("demo", help="Demo data (refused in production).")
+
+
+@mail_cli.command("send-pending")
+def send_pending_command():
+    """Send outbox messages that are due (for cron; safe to run often)."""
+    if not current_app.config.get("SMTP_HOST"):
+        click.echo("SMTP_HOST is not configured; messages stay in the outbox.", err=True)
+        raise SystemExit(1)
+    sent, failed = mail.send_pending()
+    click.echo(f"Sent {sent}, failed {failed} (failed ones are retried later).")
+    if failed:
+        raise SystemExit(2)
+
+
+@demo_cli.command("seed")
+def seed_command():
+    """Create the demo accounts (idempotent) and print their logins."""
+    if is_production(current_app):
+        click.echo("Refused: demo data is never created with the production configuration.", err=True)
+        raise SystemExit(1)
+    created = demo.seed()
+    click.echo(f"Demo data ready ({created} new accounts). Demo logins, password for all: {demo.PASSWORD}")
+    for email, role, where in demo.logins():
+        click.echo(f"  {role:<12} {email:<32} {where}")

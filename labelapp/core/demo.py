@@ -1,0 +1,49 @@
+"""Demo accounts for trying the service locally. Never used with the production configuration."""
+
+from sqlalchemy import select
+
+from labelapp.auth import services
+from labelapp.auth.models import Role, TieKind, User
+from labelapp.extensions import db
+from labelapp.municipalities import services as municipality_services
+from labelapp.municipalities.lookup import by_code
+from labelapp.municipalities.models import Municipality
+
+PASSWORD = "demo-parool-2026"  # noqa: S105  (published demo password, refused in production)
+COUNTRY = "EE"
+
+ACCOUNTS = [
+    ("koordinaator@demo.kaasav.ee", "Kadri Koordinaator", Role.COORDINATOR, None),
+    ("hindaja1@demo.kaasav.ee", "Hannes Hindaja", Role.ASSESSOR, None),
+    ("hindaja2@demo.kaasav.ee", "Helen Hindaja", Role.ASSESSOR, None),
+    ("tallinn@demo.kaasav.ee", "Tiina Tallinnast", Role.STAFF, "0784"),
+    ("tartu@demo.kaasav.ee", "Toomas Tartust", Role.STAFF, "0793"),
+    ("saaremaa@demo.kaasav.ee", "Sirje Saaremaalt", Role.STAFF, "0714"),
+]
+
+
+def seed() -> int:
+    """Create missing demo accounts (and the municipality list if empty); commit; return how many were new."""
+    if db.session.scalar(select(Municipality.id).limit(1)) is None:
+        municipality_services.load()
+    created = 0
+    for email, name, role, code in ACCOUNTS:
+        if services.find_user(email) is not None:
+            continue
+        municipality = by_code(code, COUNTRY) if code else None
+        services.create_user(email, name, role, municipality, password=PASSWORD)
+        created += 1
+    helen = services.find_user("hindaja2@demo.kaasav.ee")
+    if created and not helen.ties:
+        services.add_tie(helen, by_code("0793", COUNTRY), TieKind.LIVES_IN, "Elab Tartus.")
+    db.session.commit()
+    return created
+
+
+def logins() -> list[tuple[str, str, str]]:
+    users = db.session.scalars(
+        select(User).where(User.email.in_([a[0] for a in ACCOUNTS])).options(db.joinedload(User.municipality))
+    ).all()
+    order = {a[0]: i for i, a in enumerate(ACCOUNTS)}
+    return [(u.email, u.role.value, u.municipality.name if u.municipality else "")
+            for u in sorted(users, key=lambda u: order[u.email])]

@@ -1,0 +1,157 @@
+"""Fixtures: the database backends (SQLite and a throwaway PostgreSQL), the app, clients and users.
+
+Every test that uses ``app`` runs once per backend. PostgreSQL tests are skipped with a reason when its
+binaries are absent, unless LABELAPP_REQUIRE_POSTGRES=1 (CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from labelapp import create_app
+from labelapp.auth.models import Role
+from labelapp.extensions import db
+from labelapp.municipalities import services as municipality_services
+from tests.support import postgres
+from tests.support.factories import make_user
+from tests.support.web import login
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def required(name: str) -> bool:
+    return os.environ.get(f"LABELAPP_REQUIRE_{name}") == "1"
+
+
+def skip_or_fail(name: str, reason: str) -> None:
+    if required(name):
+        pytest.fail(f"{reason} (LABELAPP_REQUIRE_{name}=1 makes this a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+def base_config(database_url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-only-secret-key",
+        "INSTANCE_PATH": str(instance),
+        "SMTP_HOST": None,
+        # Cheaper argon2id so that a suite creating hundreds of accounts stays fast; the production cost
+        # is checked in tests/auth/test_passwords.py.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 8 * 1024,
+        "ARGON2_PARALLELISM": 1,
+    }
+
+
+def migrate_to_head(database_url: str, instance: Path) -> None:
+    app = create_app(base_config(database_url, instance))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    if not postgres.binaries_available():
+        skip_or_fail("POSTGRES", "PostgreSQL server binaries (initdb, pg_ctl, postgres) are not on PATH")
+    cluster = postgres.PostgresCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, request, tmp_path_factory) -> str:
+    """A database migrated to head with ``flask db upgrade``'s code path, shared by the session."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.sqlite3'}"
+    else:
+        cluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.create_database("labelapp_test")
+    migrate_to_head(url, tmp_path_factory.mktemp("migrate-instance"))
+    return url
+
+
+def empty_all_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def instance_path():
+    path = Path(tempfile.mkdtemp(prefix="labelapp-instance-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def config_overrides() -> dict:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, instance_path, config_overrides):
+    app = create_app({**base_config(database_url, instance_path), **config_overrides})
+    with app.app_context():
+        municipality_services.load()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.rollback()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """One user of each role, plus staff of a second municipality: name -> email."""
+    with app.app_context():
+        made = {
+            "staff": make_user(Role.STAFF, "0784"),
+            "other_staff": make_user(Role.STAFF, "0793"),
+            "assessor": make_user(Role.ASSESSOR),
+            "coordinator": make_user(Role.COORDINATOR),
+        }
+        return {key: user.email for key, user in made.items()}
+
+
+@pytest.fixture
+def login_as(client, users):
+    """Log the test client in as one of the ``users`` (or anonymous for None)."""
+
+    def _login(who: str | None):
+        if who is None:
+            return None
+        response = login(client, users[who])
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return users[who]
+
+    return _login

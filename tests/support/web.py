@@ -1,0 +1,33 @@
+"""Helpers for driving the app through Flask's test client the way a browser does (with CSRF tokens)."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from tests.support.factories import PASSWORD
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+def submit(client: FlaskClient, url: str, data: dict | None = None, *, form_page: str | None = None,
+           follow_redirects: bool = False):
+    """GET ``form_page`` (default ``url``), take its CSRF token, POST ``data`` to ``url``."""
+    page = client.get(form_page or url)
+    token = csrf_token(page.get_data(as_text=True))
+    return client.post(url, data={**(data or {}), "csrf_token": token}, follow_redirects=follow_redirects)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
+    return submit(client, "/login", {"email": email, "password": password}, **kwargs)
+
+
+def logout(client: FlaskClient):
+    return submit(client, "/logout", form_page="/dashboard")
