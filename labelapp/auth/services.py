@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -147,7 +147,8 @@ def use_token(raw: str, purpose: TokenPurpose, new_password: str) -> User:
 
 def send_token_mail(user: User, purpose: TokenPurpose, raw: str, base_url: str | None) -> None:
     endpoint = "auth.accept_invitation" if purpose == TokenPurpose.INVITE else "auth.reset_password"
-    path = url_for(endpoint, token=raw, _external=False)
+    # Built from the URL map, not url_for: invitations are also sent from the command line, with no request.
+    path = current_app.url_map.bind("localhost").build(endpoint, {"token": raw})
     link = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
     # Staff and assessors read these in Estonian first; the English text follows in the same message.
     parts = []
@@ -259,8 +260,9 @@ def authenticate(email: str, password: str, client: str) -> LoginResult:
     else:
         outcome = AttemptOutcome.FAILURE
     db.session.add(LoginAttempt(email=email, client=client, outcome=outcome))
+    # Only a successful login is done by the account's owner; a failure is an anonymous attempt on it.
     audit.record(f"login.{outcome.value}", "user", user.id if user else None, after={"email": email},
-                 actor=user)
+                 actor=user if outcome == AttemptOutcome.SUCCESS else None)
     if outcome != AttemptOutcome.SUCCESS:
         db.session.flush()
         return LoginResult(None, locked)
