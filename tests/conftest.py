@@ -155,3 +155,24 @@ def login_as(client, users):
         return users[who]
 
     return _login
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests ran per backend and in the browser, so CI logs show they were not skipped."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") not in ("call", "setup") or \
+                    (outcome == "passed" and report.when != "call"):
+                continue
+            node = report.nodeid
+            kinds = ["browser"] if "/browser/" in node else []
+            kinds += [b for b in BACKENDS if f"[{b}" in node or f"-{b}" in node.split("[", 1)[-1]]
+            for kind in kinds or ["no database"]:
+                counts.setdefault(kind, {}).setdefault(outcome, 0)
+                counts[kind][outcome] += 1
+    terminalreporter.write_sep("-", "tests by backend")
+    for kind in ("sqlite", "postgresql", "browser", "no database"):
+        if kind in counts:
+            parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts[kind].items()))
+            terminalreporter.write_line(f"{kind}: {parts}")

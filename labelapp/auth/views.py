@@ -127,7 +127,8 @@ def ties():
     if form.validate_on_submit():
         municipality = db.get_or_404(Municipality, int(form.municipality.data))
         try:
-            services.add_tie(current_user._get_current_object(), municipality, TieKind(form.kind.data), form.note.data or "")
+            services.add_tie(current_user._get_current_object(), municipality, TieKind(form.kind.data),
+                             form.note.data or "")
         except services.AccountError as exc:
             db.session.rollback()
             form.municipality.errors.append(str(exc))

@@ -1,15 +1,14 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 16:15:45.624902
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import labelapp.core.types  # noqa: F401  (custom column types used below)
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'

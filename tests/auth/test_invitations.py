@@ -97,7 +97,8 @@ def test_duplicate_invitation_is_refused(client, login_as, users, smtp):
 def test_password_reset_round_trip(app, client, users, smtp):
     assert submit(client, "/password/forgot", {"email": users["assessor"]}).status_code == 302
     path = token_path(smtp.messages[0])
-    assert submit(client, path, {"password": "a fresh passphrase!", "confirm": "a fresh passphrase!"}).status_code == 302
+    response = submit(client, path, {"password": "a fresh passphrase!", "confirm": "a fresh passphrase!"})
+    assert response.status_code == 302
     assert login(client, users["assessor"], "a fresh passphrase!").status_code == 302
     with app.app_context():
         actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("user.password%"))).all()

@@ -33,7 +33,7 @@ def test_ten_wrong_passwords_over_two_processes_are_throttled(two_servers, users
     statuses = []
     for number in range(10):
         server = two_servers[number % 2]
-        statuses.append(attempt(session, server.url, users["staff"], "wrong password, try %d" % number).status_code)
+        statuses.append(attempt(session, server.url, users["staff"], f"wrong password, try {number}").status_code)
     # Five real failures (wherever they landed), then every further attempt is refused unchecked.
     assert statuses == [422] * 5 + [429] * 5
     # The right password is refused too while the lock lasts, on either process.
