@@ -10,6 +10,7 @@ from labelapp.auth.forms import EditUserForm, InviteForm
 from labelapp.auth.models import Role, TokenPurpose, User
 from labelapp.auth.permissions import access, can_manage_users
 from labelapp.core import audit
+from labelapp.core.forms import commit_or_report, form_status
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
 from labelapp.municipalities.queries import municipality_choices
@@ -39,18 +40,12 @@ def index():
 def invite():
     form = InviteForm()
     form.municipality.choices = municipality_choices(blank=_("— none —"))
-    if form.validate_on_submit():
-        try:
-            user = services.invite_user(form.email.data, form.name.data, Role(form.role.data),
-                                        _chosen_municipality(form), base_url=request.host_url)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
-            return redirect(url_for("users.index"))
-    return render_template("users/invite.html", form=form), 422 if form.errors else 200
+    if form.validate_on_submit() and commit_or_report(form.email, lambda: services.invite_user(
+            form.email.data, form.name.data, Role(form.role.data), _chosen_municipality(form),
+            base_url=request.host_url)):
+        flash(_("Invitation sent to %(email)s.", email=services.normalise_email(form.email.data)), "success")
+        return redirect(url_for("users.index"))
+    return render_template("users/invite.html", form=form), form_status(form)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -65,18 +60,12 @@ def edit(user_id: int):
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != Role.COORDINATOR.value or not form.active.data):
             form.role.errors.append(_("You cannot remove your own coordinator role or disable yourself."))
-        else:
-            try:
-                services.update_user(user, name=form.name.data, role=Role(form.role.data),
-                                     municipality=_chosen_municipality(form), active=form.active.data)
-            except services.AccountError as exc:
-                db.session.rollback()
-                form.role.errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash(_("The account of %(email)s is saved.", email=user.email), "success")
-                return redirect(url_for("users.index"))
-    return render_template("users/edit.html", form=form, user=user), 422 if form.errors else 200
+        elif commit_or_report(form.role, lambda: services.update_user(
+                user, name=form.name.data, role=Role(form.role.data), municipality=_chosen_municipality(form),
+                active=form.active.data)):
+            flash(_("The account of %(email)s is saved.", email=user.email), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/edit.html", form=form, user=user), form_status(form)
 
 
 @bp.route("/<int:user_id>/resend-invitation", methods=["POST"])

@@ -27,6 +27,7 @@ from labelapp.auth.models import (
     User,
 )
 from labelapp.core import audit, mail
+from labelapp.core.errors import DomainError
 from labelapp.core.types import utcnow
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
@@ -34,7 +35,7 @@ from labelapp.municipalities.models import Municipality
 USER_FIELDS = ["email", "name", "role", "municipality_id", "active"]
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A request about an account that cannot be carried out; the message is for the user."""
 
 

@@ -8,6 +8,7 @@ from labelapp.auth import services
 from labelapp.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, TieForm
 from labelapp.auth.models import AssessorTie, TieKind, TokenPurpose
 from labelapp.auth.permissions import access, authenticated, can_declare_ties, public
+from labelapp.core.forms import commit_or_report, form_status
 from labelapp.core.urls import safe_next
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
@@ -40,12 +41,8 @@ def login():
             )
         else:
             form.password.errors.append(_("The e-mail address or the password is not correct."))
-    status = max(status, _status(form))
+    status = max(status, form_status(form))
     return render_template("auth/login.html", form=form, next=request.args.get("next", "")), status
-
-
-def _status(form) -> int:
-    return 200 if not form.errors else 422
 
 
 @bp.route("/logout", methods=["POST"])
@@ -68,24 +65,18 @@ def forgot_password():
         db.session.commit()
         flash(_("If an account uses that address, a link to set a new password is on its way."), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form), _status(form)
+    return render_template("auth/forgot.html", form=form), form_status(form)
 
 
 def _set_password_with_token(token: str, purpose: TokenPurpose, template: str):
     if services.find_valid_token(token, purpose) is None:
         return render_template("auth/token_invalid.html"), 404
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.use_token(token, purpose, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your password is set. You can now log in."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template(template, form=form), _status(form)
+    if form.validate_on_submit() and commit_or_report(
+            form.password, lambda: services.use_token(token, purpose, form.password.data)):
+        flash(_("Your password is set. You can now log in."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template(template, form=form), form_status(form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -105,18 +96,12 @@ def accept_invitation(token: str):
 def account():
     form = ChangePasswordForm()
     user = current_user._get_current_object()
-    if form.validate_on_submit():
-        try:
-            services.change_password(user, form.current.data, form.password.data)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
-            login_user(user)  # the session version changed: keep this session, end the others
-            flash(_("Your password is changed. Other sessions have been logged out."), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), _status(form)
+    if form.validate_on_submit() and commit_or_report(
+            form.password, lambda: services.change_password(user, form.current.data, form.password.data)):
+        login_user(user)  # the session version changed: keep this session, end the others
+        flash(_("Your password is changed. Other sessions have been logged out."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), form_status(form)
 
 
 @bp.route("/account/ties", methods=["GET", "POST"])
@@ -126,21 +111,15 @@ def ties():
     form.municipality.choices = municipality_choices()
     if form.validate_on_submit():
         municipality = db.get_or_404(Municipality, int(form.municipality.data))
-        try:
-            services.add_tie(current_user._get_current_object(), municipality, TieKind(form.kind.data),
-                             form.note.data or "")
-        except services.AccountError as exc:
-            db.session.rollback()
-            form.municipality.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if commit_or_report(form.municipality, lambda: services.add_tie(
+                current_user._get_current_object(), municipality, TieKind(form.kind.data), form.note.data or "")):
             flash(_("The tie is recorded."), "success")
             return redirect(url_for("auth.ties"))
     rows = db.session.scalars(
         select(AssessorTie).where(AssessorTie.user_id == current_user.id)
         .options(db.joinedload(AssessorTie.municipality)).order_by(AssessorTie.id)
     ).all()
-    return render_template("auth/ties.html", form=form, ties=rows), _status(form)
+    return render_template("auth/ties.html", form=form, ties=rows), form_status(form)
 
 
 @bp.route("/account/ties/<int:tie_id>/delete", methods=["POST"])

@@ -1,0 +1,25 @@
+"""Small helpers shared by form views."""
+
+from collections.abc import Callable
+
+from wtforms import Field
+
+from labelapp.core.errors import DomainError
+from labelapp.extensions import db
+
+
+def commit_or_report(field: Field, action: Callable[[], object]) -> bool:
+    """Run a service call and commit it; on a ``DomainError`` roll back and show its message on ``field``."""
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        field.errors.append(str(exc))
+        return False
+    db.session.commit()
+    return True
+
+
+def form_status(form) -> int:
+    """422 for a form shown again with errors, so tests and tools can tell it from a fresh form."""
+    return 422 if form.errors else 200
