@@ -45,6 +45,7 @@ extract-messages: install
 db: install
 	$(FLASK) db upgrade
 	$(FLASK) municipalities load
+	$(FLASK) criteria validate
 
 demo: db
 	$(FLASK) demo seed

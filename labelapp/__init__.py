@@ -70,12 +70,14 @@ def select_locale() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
+    from labelapp.assessment import views as assessment
     from labelapp.auth import admin_views as user_admin
     from labelapp.auth import views as auth
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
     from labelapp.core import views as core
+    from labelapp.criteria import views as criteria
 
-    for module in (core, auth, user_admin):
+    for module in (core, auth, user_admin, criteria, assessment):
         app.register_blueprint(module.bp)
     declare_endpoint(app, "static", public)
     deny_undeclared(app)
@@ -95,7 +97,8 @@ def register_request_hooks(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from labelapp.auth.cli import users_cli
     from labelapp.core.cli import demo_cli, mail_cli
+    from labelapp.criteria.cli import criteria_cli
     from labelapp.municipalities.cli import municipalities_cli
 
-    for group in (municipalities_cli, users_cli, mail_cli, demo_cli):
+    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli):
         app.cli.add_command(group)

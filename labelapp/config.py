@@ -27,7 +27,9 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-    "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+    # Evidence files: refused above EVIDENCE_MAX_BYTES; the request limit leaves room for the form around it.
+    "EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": None,  # default: EVIDENCE_MAX_BYTES + 1 MiB
     # Throttling of failed logins: LOGIN_MAX_FAILURES failures of one account (or LOGIN_MAX_FAILURES_CLIENT
     # from one client address, which may be a whole office) within LOGIN_WINDOW_SECONDS lock further
     # attempts until the oldest of them leaves the window.
@@ -53,6 +55,8 @@ DEFAULTS: dict[str, object] = {
     # Absolute base for links in e-mails sent from the command line (no request to take it from).
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "AUDIT_PAGE_SIZE": 50,
+    # Folder of criteria files (<framework>/<version>.yaml); default: criteria/ beside the package.
+    "CRITERIA_DIR": None,
     # Country of the municipality list used when a code is given without one (CLI, imports).
     "DEFAULT_COUNTRY": "EE",
 }
@@ -92,6 +96,10 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'labelapp.sqlite3'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        app.config["MAX_CONTENT_LENGTH"] = app.config["EVIDENCE_MAX_BYTES"] + 1024 * 1024
+    if not app.config.get("CRITERIA_DIR"):
+        app.config["CRITERIA_DIR"] = str(Path(app.root_path).parent / "criteria")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(instance)
 

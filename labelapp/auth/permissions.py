@@ -59,6 +59,24 @@ can_manage_outbox = is_coordinator
 can_declare_ties = is_assessor
 
 
+can_manage_criteria = is_coordinator
+works_on_assessments = is_staff | is_coordinator
+
+
+def can_view_assessment(user: Any, assessment: Any) -> bool:
+    return can_see_municipality(user, assessment.municipality_id)
+
+
+def can_edit_assessment(user: Any, assessment: Any) -> bool:
+    """Only the municipality's own staff edit, and only a draft."""
+    return (user.is_authenticated and user.role == Role.STAFF and user.municipality_id == assessment.municipality_id
+            and assessment.status == "draft")
+
+
+def can_reopen_assessment(user: Any, assessment: Any) -> bool:
+    return user.is_authenticated and user.role == Role.COORDINATOR and assessment.status == "submitted"
+
+
 def can_see_municipality(user: Any, municipality_id: int | None) -> bool:
     """Staff see only their own municipality's private data; coordinators see all."""
     if not user.is_authenticated:

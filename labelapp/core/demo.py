@@ -1,9 +1,13 @@
 """Demo accounts for trying the service locally. Never used with the production configuration."""
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from labelapp.auth import services
 from labelapp.auth.models import Role, TieKind, User
+from labelapp.criteria import services as criteria_services
+from labelapp.criteria.models import Round
 from labelapp.extensions import db
 from labelapp.municipalities import services as municipality_services
 from labelapp.municipalities.lookup import by_code
@@ -11,6 +15,7 @@ from labelapp.municipalities.models import Municipality
 
 PASSWORD = "demo-parool-2026"  # noqa: S105  (published demo password, refused in production)
 COUNTRY = "EE"
+DEMO_CRITERIA = ("kaasav-omavalitsus", "2025.1")
 
 ACCOUNTS = [
     ("koordinaator@demo.kaasav.ee", "Kadri Koordinaator", Role.COORDINATOR, None),
@@ -36,8 +41,18 @@ def seed() -> int:
     helen = services.find_user("hindaja2@demo.kaasav.ee")
     if created and not helen.ties:
         services.add_tie(helen, by_code("0793", COUNTRY), TieKind.LIVES_IN, "Elab Tartus.")
+    _criteria_and_round()
     db.session.commit()
     return created
+
+
+def _criteria_and_round() -> None:
+    """Publish the first criteria version and open a round under it, so staff can start assessing."""
+    stored = criteria_services.published(*DEMO_CRITERIA)
+    if stored is None:
+        stored = criteria_services.publish(*DEMO_CRITERIA)
+    if criteria_services.current_round() is None and not db.session.scalar(select(Round.id).limit(1)):
+        criteria_services.open_round(stored, "Märgisevoor 2026 (demo)", dt.date.today() + dt.timedelta(days=120))
 
 
 def logins() -> list[tuple[str, str, str]]:

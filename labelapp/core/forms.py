@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from flask import flash
+from flask_wtf import FlaskForm
 from wtforms import Field
 
 from labelapp.core.errors import DomainError
@@ -23,3 +25,19 @@ def commit_or_report(field: Field, action: Callable[[], object]) -> bool:
 def form_status(form) -> int:
     """422 for a form shown again with errors, so tests and tools can tell it from a fresh form."""
     return 422 if form.errors else 200
+
+
+def commit_or_flash(action: Callable[[], object]) -> bool:
+    """Like ``commit_or_report`` for button-only forms: the domain error becomes an error message."""
+    try:
+        action()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    return True
+
+
+class ConfirmForm(FlaskForm):
+    """A form that is only a button (and its CSRF token)."""

@@ -5,11 +5,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from labelapp.auth import permissions
+from labelapp.core.uploads import human_size
 
 LANGUAGE_NAMES = {"et": "Eesti keeles", "en": "In English"}
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(human_size, "filesize")
+
     @app.context_processor
     def _globals():
         return {

@@ -30,3 +30,33 @@ def make_user(role: Role | str = Role.STAFF, municipality: str | None = None, *,
     if commit:
         db.session.commit()
     return user
+
+
+def open_round(version: str = "2025.1", title: str = "Test round"):
+    """Publish a shipped criteria version (if needed) and open a round under it. Needs an app context."""
+    import datetime as dt
+
+    from labelapp.criteria import services as criteria_services
+
+    stored = criteria_services.published("kaasav-omavalitsus", version) or \
+        criteria_services.publish("kaasav-omavalitsus", version)
+    round_ = criteria_services.open_round(stored, title, dt.date.today() + dt.timedelta(days=30))
+    db.session.commit()
+    return round_
+
+
+def filled_assessment(user: User, round_, level: int = 1, with_evidence: bool = True):
+    """Start and answer every criterion at ``level`` (adding a link where evidence is required)."""
+    from labelapp.assessment import services as assessment_services
+
+    assessment = assessment_services.start(user.municipality, round_, user)
+    criteria = assessment_services.criteria_of(assessment)
+    for area in criteria.areas:
+        assessment_services.save_area(assessment, area, {c.id: (level, f"About {c.id}") for c in area.criteria},
+                                      assessment.version, user)
+    if with_evidence:
+        for _area, criterion in criteria.criteria():
+            if level >= criterion.evidence_from_level:
+                assessment_services.add_link(assessment, criterion.id, "Proof", "https://example.org/proof", user)
+    db.session.commit()
+    return assessment

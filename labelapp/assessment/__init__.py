@@ -1,0 +1,1 @@
+"""The municipal self-assessment: answers per criterion, evidence, drafts, submission."""

@@ -1,0 +1,1 @@
+"""Versioned criteria files: schema, loading and validation, publication, rounds, scoring."""

@@ -1,0 +1,139 @@
+"""Evidence uploads: checked by content, size-capped, stored under instance/ randomly, served as attachment."""
+
+import gc
+import io
+import os
+import re
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from labelapp.assessment.models import Evidence
+from labelapp.extensions import db
+from tests.support.factories import open_round
+from tests.support.web import csrf_token
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def office_file(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if kind in ("odt", "ods"):
+            text = "text" if kind == "odt" else "spreadsheet"
+            archive.writestr("mimetype", f"application/vnd.oasis.opendocument.{text}")
+            archive.writestr("content.xml", "<x/>")
+        else:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def evidence_url(app, client, login_as):
+    with app.test_request_context():
+        open_round()
+    login_as("staff")
+    response = client.post("/assessments/start", data={"csrf_token": csrf_token(
+        client.get("/assessments/start").get_data(as_text=True))})
+    assessment_id = re.search(r"/assessments/(\d+)", response.headers["Location"]).group(1)
+    return f"/assessments/{assessment_id}/criteria/strategy.principles/evidence"
+
+
+def upload(client, url, content: bytes, name: str, title: str = ""):
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, "form": "upload", "upload-title": title,
+                                  "upload-file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+
+
+def stored_files(app) -> list:
+    folder = app.instance_path + "/uploads/evidence"
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+@pytest.mark.parametrize("content,name", [
+    (PDF, "otsus.pdf"), (PNG, "foto.png"), (b"\xff\xd8\xff\xe0" + b"\x00" * 32, "pilt.jpg"),
+    (office_file("docx"), "kord.docx"), (office_file("xlsx"), "tabel.xlsx"), (office_file("odt"), "kord.odt"),
+    (office_file("ods"), "tabel.ods"),
+])
+def test_accepted_kinds_are_stored_with_random_names(app, client, evidence_url, content, name):
+    assert upload(client, evidence_url, content, name).status_code == 302
+    with app.app_context():
+        item = db.session.scalar(select(Evidence))
+        assert (item.original_name, item.size) == (name, len(content))
+        assert re.fullmatch(r"[0-9a-f]{32}", item.stored_name)
+    assert stored_files(app) == [item.stored_name]
+
+
+@pytest.mark.parametrize("content,name", [
+    (b"<html><script>alert(1)</script></html>", "otsus.pdf"),
+    (b"MZ\x90\x00executable", "kord.docx"),
+    (zipfile.ZipFile.__name__.encode(), "tabel.xlsx"),
+])
+def test_wrong_content_is_refused_whatever_the_name(app, client, evidence_url, content, name):
+    response = upload(client, evidence_url, content, name)
+    assert response.status_code == 422
+    assert 'id="upload-file-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Evidence)) is None
+    assert stored_files(app) == []
+
+
+@pytest.fixture
+def config_overrides():
+    return {"EVIDENCE_MAX_BYTES": 2048}
+
+
+def test_too_large_file_is_refused_and_nothing_is_kept(app, client, evidence_url):
+    response = upload(client, evidence_url, PDF + b"0" * 4096, "big.pdf")
+    assert response.status_code == 422
+    assert "2 KB" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Evidence)) is None
+    assert stored_files(app) == []
+
+
+# Werkzeug leaves its spooled temporary file to the garbage collector when it refuses a body as too large.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_request_above_the_limit_gets_413(app, client, evidence_url):
+    response = upload(client, evidence_url, PDF + b"0" * (2 * 1024 * 1024), "huge.pdf")
+    assert response.status_code == 413
+    del response
+    gc.collect()
+    assert stored_files(app) == []
+
+
+def test_download_is_an_attachment_with_a_sandbox(app, client, evidence_url, users):
+    upload(client, evidence_url, PDF, "otsus.pdf", "Council decision")
+    page = client.get(evidence_url).get_data(as_text=True)
+    link = re.search(r'href="(/assessments/\d+/evidence/\d+/download)"', page).group(1)
+    with client.get(link) as response:
+        body = response.data
+    assert body == PDF
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    other = app.test_client()
+    from tests.support.web import login
+
+    login(other, users["other_staff"])
+    assert other.get(link).status_code == 404
+
+
+def test_links_are_added_and_removed(app, client, evidence_url):
+    token = csrf_token(client.get(evidence_url).get_data(as_text=True))
+    bad = client.post(evidence_url, data={"csrf_token": token, "form": "link", "link-title": "Plan",
+                                          "link-url": "javascript:alert(1)"})
+    assert bad.status_code == 422
+    good = client.post(evidence_url, data={"csrf_token": token, "form": "link", "link-title": "Plan",
+                                           "link-url": "https://vald.example.ee/arengukava"})
+    assert good.status_code == 302
+    with app.app_context():
+        item_id = db.session.scalar(select(Evidence.id))
+    page = client.get(evidence_url).get_data(as_text=True)
+    delete = re.search(r'action="(/assessments/\d+/evidence/\d+/delete)"', page).group(1)
+    assert client.post(delete, data={"csrf_token": csrf_token(page)}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Evidence, item_id) is None
