@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import click
-from sqlalchemy import inspect
 from flask.cli import AppGroup
+from sqlalchemy import inspect
 
 from labelapp.core.errors import DomainError
 from labelapp.criteria import services

@@ -47,6 +47,9 @@ PAGES = [
     ("/admin/users/invite", 302, 403, 403, 200),
     ("/admin/audit", 302, 403, 403, 200),
     ("/admin/outbox", 302, 403, 403, 200),
+    ("/admin/criteria/", 302, 403, 403, 200),
+    ("/assessments/", 302, 200, 403, 200),
+    ("/assessments/start", 302, 302, 403, 403),  # staff are sent back to the list while no round is open
 ]
 ROLES = [None, "staff", "assessor", "coordinator"]
 

@@ -1,0 +1,102 @@
+"""A municipal official completes and submits a whole self-assessment in Chromium; axe-core on every page."""
+
+import re
+
+from labelapp.core import demo
+
+NEEDS_EVIDENCE_AT_LEVEL_1 = ["strategy.planning", "cocreation.formats", "initiatives.support"]
+
+
+def tab_until(page, selector: str, limit: int = 250) -> None:
+    """Press Tab until the focused element matches ``selector`` (keyboard only, no clicks)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp_path):
+    base = live_server.url
+    page.goto(base + "/login")
+    page.fill("#email", "tallinn@demo.kaasav.ee")
+    page.fill("#password", demo.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/dashboard")
+
+    page.goto(base + "/assessments/")
+    axe.check(page)
+    page.click("main a.button")
+    page.wait_for_url(base + "/assessments/start")
+    axe.check(page)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/assessments/\d+$"))
+    axe.check(page)
+    overview = page.url
+
+    # First area with the keyboard only: choose level 1 in every group, write one comment, save and continue.
+    page.click("ol.area-list a >> nth=0")
+    page.wait_for_url(re.compile(r".*/areas/strategy$"))
+    axe.check(page)
+    groups = page.eval_on_selector_all("fieldset.levels input[type=radio][value='0']", "els => els.map(e => e.id)")
+    for index, radio_id in enumerate(groups):
+        tab_until(page, f"[id='{radio_id}']")
+        page.keyboard.press("ArrowDown")  # moves to and selects level 1
+        if index == 0:
+            page.keyboard.press("Tab")
+            page.keyboard.type("Põhimõtted on arutlusel.")
+    tab_until(page, "button[value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/areas/communities$"))
+    assert page.locator(".flash--success").count() == 1
+
+    # The other areas with the mouse.
+    while "/areas/" in page.url:
+        axe.check(page)
+        for radio in page.locator("fieldset.levels input[type=radio][value='1']").all():
+            radio.check()
+        page.click("button[value=next]")
+        page.wait_for_load_state()
+    assert page.url.endswith("/review")
+    axe.check(page)
+    assert page.locator("text=Valitud tasemel on vaja tõendeid").count() == 1
+
+    assessment = overview.rsplit("/", 1)[-1]
+    for number, criterion in enumerate(NEEDS_EVIDENCE_AT_LEVEL_1):
+        page.goto(f"{base}/assessments/{assessment}/criteria/{criterion}/evidence")
+        if number == 0:
+            pdf = tmp_path / "arengukava.pdf"
+            pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+            page.set_input_files("#upload-file", str(pdf))
+            page.click("form:has(#upload-file) button[type=submit]")
+        else:
+            page.fill("#link-title", "Arengukava")
+            page.fill("#link-url", "https://www.tallinn.ee/arengukava")
+            page.click("form:has(#link-url) button[type=submit]")
+        page.wait_for_selector(".flash--success")
+        axe.check(page)
+
+    page.goto(f"{base}/assessments/{assessment}/review")
+    assert page.locator("text=igale kriteeriumile on vastatud").count() == 1
+    page.click("form[action$='/submit'] button")
+    page.wait_for_selector(".flash--success")
+    axe.check(page)
+    assert "esitatud" in page.inner_text(".breadcrumbs")
+    page.goto(f"{base}/assessments/{assessment}/areas/strategy")
+    assert page.locator("input[type=radio]").count() == 0
+    assert "Põhimõtted on arutlusel." in page.inner_text("main")
+    axe.check(page)
+
+
+def test_coordinator_criteria_page_is_accessible(page, live_server, axe):
+    base = live_server.url
+    page.goto(base + "/login")
+    page.fill("#email", "koordinaator@demo.kaasav.ee")
+    page.fill("#password", demo.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/dashboard")
+    page.goto(base + "/admin/criteria/")
+    assert "2026.1" in page.inner_text("main")
+    axe.check(page)
+    page.goto(base + "/assessments/")
+    axe.check(page)
