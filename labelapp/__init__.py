@@ -76,9 +76,11 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
     from labelapp.core import views as core
     from labelapp.criteria import views as criteria
+    from labelapp.surveys import views as surveys
 
-    for module in (core, auth, user_admin, criteria, assessment):
+    for module in (core, auth, user_admin, criteria, assessment, surveys):
         app.register_blueprint(module.bp)
+    app.register_blueprint(surveys.staff_bp)
     declare_endpoint(app, "static", public)
     deny_undeclared(app)
 
@@ -99,6 +101,7 @@ def register_commands(app: Flask) -> None:
     from labelapp.core.cli import demo_cli, mail_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.municipalities.cli import municipalities_cli
+    from labelapp.surveys.cli import survey_cli
 
-    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli):
+    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli):
         app.cli.add_command(group)

@@ -55,6 +55,14 @@ DEFAULTS: dict[str, object] = {
     # Absolute base for links in e-mails sent from the command line (no request to take it from).
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "AUDIT_PAGE_SIZE": 50,
+    # Survey import. The indicator and minimum sample come from the newest published criteria version; these
+    # apply before any is published. URL imports: HTTPS only and no internal addresses, except allowed hosts.
+    "SURVEY_INDICATOR": "engagement_satisfaction",
+    "SURVEY_MIN_SAMPLE": 30,
+    "SURVEY_MAX_BYTES": 200 * 1024 * 1024,
+    "SURVEY_URL_TIMEOUT": 30,
+    "SURVEY_URL_MAX_REDIRECTS": 3,
+    "SURVEY_URL_ALLOWED_HOSTS": [],
     # Folder of criteria files (<framework>/<version>.yaml); default: criteria/ beside the package.
     "CRITERIA_DIR": None,
     # Country of the municipality list used when a code is given without one (CLI, imports).

@@ -60,6 +60,7 @@ can_declare_ties = is_assessor
 
 
 can_manage_criteria = is_coordinator
+can_import_surveys = is_coordinator
 works_on_assessments = is_staff | is_coordinator
 
 

@@ -20,6 +20,11 @@ def _actor() -> tuple[int | None, str]:
     return None, f"cli:{getpass.getuser()}"
 
 
+def actor_label() -> str:
+    """Who is acting now, as the audit log writes it."""
+    return _actor()[1]
+
+
 def record(
     action: str,
     object_type: str,

@@ -50,6 +50,10 @@ PAGES = [
     ("/admin/criteria/", 302, 403, 403, 200),
     ("/assessments/", 302, 200, 403, 200),
     ("/assessments/start", 302, 302, 403, 403),  # staff are sent back to the list while no round is open
+    ("/admin/surveys/", 302, 403, 403, 200),
+    ("/admin/surveys/import", 302, 403, 403, 200),
+    ("/admin/surveys/municipalities/0784", 302, 403, 403, 200),
+    ("/survey", 302, 200, 403, 403),
 ]
 ROLES = [None, "staff", "assessor", "coordinator"]
 

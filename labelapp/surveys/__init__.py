@@ -1,0 +1,1 @@
+"""The national resident-satisfaction survey: reading messy files, aggregation, waves. pandas lives only here."""

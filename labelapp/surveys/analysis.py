@@ -1,0 +1,289 @@
+"""Parse → validate → aggregate a survey file into a report. Nothing is written here (see services.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from labelapp.surveys import reader
+from labelapp.surveys.names import ACCEPTED_ANSWERS, ANSWERS, SATISFIED, MunicipalityMatcher, fold
+from labelapp.surveys.stats import summarise, wilson
+
+MAX_PROBLEMS = 200
+MIN_SUBGROUP_N = 10
+SHAPES = ("aggregated", "respondents")
+
+
+@dataclass
+class Problem:
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(x for x in (f"row {self.row}" if self.row else "", f"column {self.column!r}"
+                                      if self.column else "") if x)
+        shown = f" {self.value!r}:" if self.value is not None else ""
+        return f"{where}:{shown} {self.message}" if where else f"{shown} {self.message}".strip()
+
+
+@dataclass
+class Result:
+    municipality_id: int
+    code: str
+    name: str
+    indicator: str
+    value: float
+    n: int
+    n_effective: float
+    ci_low: float
+    ci_high: float
+    flag: str
+    subgroups: dict = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    origin: str
+    shape: str | None = None
+    rows: int = 0
+    layout: reader.Layout | None = None
+    errors: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def error(self, message: str, row: int | None = None, column: str | None = None, value=None) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_PROBLEMS:
+            self.errors.append(Problem(message, row, column, None if value is None else str(value)))
+
+    def warn(self, message: str, row: int | None = None, column: str | None = None, value=None) -> None:
+        if len(self.warnings) < MAX_PROBLEMS:
+            self.warnings.append(Problem(message, row, column, None if value is None else str(value)))
+
+
+class _Places:
+    """Resolves the code/name columns of a chunk to municipality ids, reporting each bad value once."""
+
+    def __init__(self, matcher: MunicipalityMatcher, report: Report, headers: dict[str, str]):
+        self.matcher, self.report, self.headers = matcher, report, headers
+        self.codes: dict[str, int | None] = {}
+        self.names: dict[str, int | None] = {}
+        self.disagreements: set[tuple[str, str]] = set()
+
+    def resolve(self, part: pd.DataFrame) -> pd.Series:
+        ids = pd.Series(pd.NA, index=part.index, dtype="Int64")
+        if "code" in part:
+            ids = part["code"].map(lambda v: self._code(v, part)).astype("Int64")
+        if "municipality" in part:
+            by_name = part["municipality"].map(self._name).astype("Int64")
+            if "code" in part:
+                self._compare(part, ids, by_name)
+                ids = ids.fillna(by_name.where(part["code"].str.strip() == ""))
+            else:
+                ids = by_name
+        self._report_unknown(part, ids)
+        return ids
+
+    def _code(self, value: str, part) -> int | None:
+        if value not in self.codes:
+            place = self.matcher.by_code_text(value) if str(value).strip() else None
+            self.codes[value] = place.id if place else None
+        return self.codes[value]
+
+    def _name(self, value: str) -> int | None:
+        if value not in self.names:
+            place, _suggestions = self.matcher.by_name(value)
+            self.names[value] = place.id if place else None
+        return self.names[value]
+
+    def _compare(self, part: pd.DataFrame, by_code: pd.Series, by_name: pd.Series) -> None:
+        clash = by_code.notna() & by_name.notna() & (by_code != by_name)
+        for line, code, name in part.loc[clash, ["_line", "code", "municipality"]].itertuples(index=False):
+            if (code, name) not in self.disagreements:
+                self.disagreements.add((code, name))
+                place = self.matcher.by_code_text(code)
+                self.report.warn(f"the code {code} is {place.name}, but the name says {name!r}; the code is used",
+                                 line, self.headers.get("municipality"), name)
+
+    def _report_unknown(self, part: pd.DataFrame, ids: pd.Series) -> None:
+        missing = part.loc[ids.isna()]
+        if missing.empty:
+            return
+        column = "code" if "code" in part else "municipality"
+        for value, rows in missing.groupby(column, sort=False)["_line"]:
+            lines = rows.tolist()
+            more = f" (and {len(lines) - 1} more rows)" if len(lines) > 1 else ""
+            if column == "code" and "municipality" in part and str(value).strip() == "":
+                name = part.loc[rows.index[0], "municipality"]
+                _place, suggestions = self.matcher.by_name(name)
+                value, column_shown = name, self.headers.get("municipality")
+            else:
+                column_shown = self.headers.get(column)
+                suggestions = [] if column == "code" else self.matcher.by_name(value)[1]
+            hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+            what = "not a known municipality code" if column == "code" and column_shown == self.headers.get("code") \
+                else "not a known municipality name"
+            self.report.error(f"{what}{hint}{more}", lines[0], column_shown, value)
+
+
+def _check_numbers(report: Report, part: pd.DataFrame, column: str, values: pd.Series, header: str,
+                   low: float, high: float | None, expected: str) -> pd.Series:
+    bad = values.isna() | (values < low) | ((values > high) if high is not None else False)
+    for line, raw in part.loc[bad, ["_line", column]].itertuples(index=False):
+        report.error(f"expected {expected}", line, header, raw)
+    return ~bad
+
+
+def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str | None = None,
+            mapping: dict[str, str] | None = None, indicator: str = "engagement_satisfaction",
+            min_sample: int = 30, progress: Callable[[int], None] | None = None) -> Report:
+    """Read and check every row; aggregate respondent-level rows; return the report (results only if ok)."""
+    report = Report(origin)
+    try:
+        layout = reader.detect(path, mapping)
+    except reader.FormatError as exc:
+        report.error(str(exc))
+        return report
+    report.layout = layout
+    roles = set(layout.roles.values())
+    headers = {role: header for header, role in layout.roles.items()}
+    report.unmapped = [h for h in layout.headers if h and h not in layout.roles]
+    report.shape = shape or ("respondents" if "answer" in roles else "aggregated" if "share" in roles else None)
+    required = {"respondents": ["answer"], "aggregated": ["share", "n"]}.get(report.shape, ["answer"])
+    missing = [role for role in required if role not in roles]
+    if not roles & {"code", "municipality"}:
+        missing.insert(0, "code or municipality")
+    if report.shape is None or missing:
+        report.error(f"missing required column(s): {', '.join(missing)}; found {layout.headers}. Name the columns "
+                     "as expected (e.g. EHAK, omavalitsus, vastus, kaal, osakaal, n) or map them by hand")
+        return report
+    places = _Places(matcher, report, headers)
+    collect = _Respondents(report, headers, places) if report.shape == "respondents" else \
+        _Aggregated(report, headers, places, indicator)
+    for part in reader.chunks(path, layout):
+        report.rows += len(part)
+        collect.add(part)
+        if progress:
+            progress(len(part))
+    if report.rows == 0:
+        report.error("the file has a header but no data rows")
+    if report.ok:
+        report.results = collect.results(matcher, indicator, min_sample)
+    return report
+
+
+class _Respondents:
+    def __init__(self, report: Report, headers: dict[str, str], places: _Places):
+        self.report, self.headers, self.places = report, headers, places
+        self.subgroup_columns = [role for role in headers if role.startswith("subgroup:")]
+        self.totals: pd.DataFrame | None = None
+        self.subtotals: dict[str, pd.DataFrame] = {}
+        self.answers: dict[str, object] = {}
+
+    def _meaning(self, value: str):
+        if value not in self.answers:
+            self.answers[value] = ANSWERS.get(fold(value), "?")
+        return self.answers[value]
+
+    def add(self, part: pd.DataFrame) -> None:
+        ids = self.places.resolve(part)
+        meaning = part["answer"].map(self._meaning)
+        unknown = meaning == "?"
+        for value, rows in part.loc[unknown].groupby("answer", sort=False)["_line"]:
+            more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+            self.report.error(f"not an answer on the national scale; accepted: {ACCEPTED_ANSWERS}{more}",
+                              int(rows.iloc[0]), self.headers["answer"], value)
+        if "weight" in part:
+            weights = reader.numbers(part["weight"], self.report.layout.decimal)
+            good_weight = _check_numbers(self.report, part, "weight", weights, self.headers["weight"], 0, None,
+                                         "a number of 0 or more")
+        else:
+            weights, good_weight = pd.Series(1.0, index=part.index), True
+        usable = ids.notna() & ~unknown & meaning.notna() & good_weight
+        if not self.report.ok:
+            return  # keep checking later chunks, but stop aggregating
+        frame = pd.DataFrame({"m": ids[usable].astype("int64"), "w": weights[usable].astype(float)})
+        frame["w2"] = frame["w"] ** 2
+        frame["sw"] = frame["w"].where(meaning[usable] == SATISFIED, 0.0)
+        frame["n"] = 1
+        self.totals = _add(self.totals, frame.groupby("m").sum())
+        for role in self.subgroup_columns:
+            keyed = frame.assign(g=part.loc[usable, role].astype(str).str.strip())
+            self.subtotals[role] = _add(self.subtotals.get(role), keyed.groupby(["m", "g"]).sum())
+
+    def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
+        places = {p.id: p for p in matcher.places}
+        out = []
+        for m, row in (self.totals if self.totals is not None else pd.DataFrame()).iterrows():
+            value, n_eff, low, high = summarise(row.w, row.w2, row.sw)
+            subgroups = {}
+            for role, table in self.subtotals.items():
+                if m in table.index.get_level_values(0):
+                    for group, sub in table.loc[m].iterrows():
+                        if sub.n >= MIN_SUBGROUP_N and group:
+                            share, sub_eff, sub_low, sub_high = summarise(sub.w, sub.w2, sub.sw)
+                            subgroups.setdefault(role.split(":", 1)[1], {})[group] = {
+                                "value": share, "n": int(sub.n), "n_effective": sub_eff,
+                                "ci_low": sub_low, "ci_high": sub_high}
+            place = places[int(m)]
+            out.append(Result(place.id, place.code, place.name, indicator, value, int(row.n), n_eff, low, high,
+                              "ok" if row.n >= min_sample else "insufficient", subgroups))
+        return sorted(out, key=lambda r: r.code)
+
+
+def _add(total: pd.DataFrame | None, part: pd.DataFrame) -> pd.DataFrame:
+    return part if total is None else total.add(part, fill_value=0)
+
+
+class _Aggregated:
+    def __init__(self, report: Report, headers: dict[str, str], places: _Places, indicator: str):
+        self.report, self.headers, self.places, self.indicator = report, headers, places, indicator
+        self.rows: list[tuple] = []
+        self.seen: dict[tuple[int, str], int] = {}
+
+    def add(self, part: pd.DataFrame) -> None:
+        ids = self.places.resolve(part)
+        share = reader.numbers(part["share"], self.report.layout.decimal)
+        ok_share = _check_numbers(self.report, part, "share", share, self.headers["share"], 0, 100,
+                                  "a share in per cent from 0 to 100")
+        n = reader.numbers(part["n"], self.report.layout.decimal)
+        ok_n = _check_numbers(self.report, part, "n", n, self.headers["n"], 1, None, "a whole number of 1 or more")
+        whole = n.notna() & (n == n.round())
+        for line, raw in part.loc[ok_n & ~whole, ["_line", "n"]].itertuples(index=False):
+            self.report.error("expected a whole number of 1 or more", line, self.headers["n"], raw)
+        indicators = part["indicator"].map(lambda v: fold(v).replace(" ", "_") or self.indicator) \
+            if "indicator" in part else pd.Series(self.indicator, index=part.index)
+        good = ids.notna() & ok_share & ok_n & whole
+        label_column = "code" if "code" in part else "municipality"
+        for line, label, m, ind, value, count in zip(part["_line"][good], part[label_column][good], ids[good],
+                                                     indicators[good], share[good], n[good], strict=True):
+            key = (int(m), ind)
+            if key in self.seen:
+                self.report.error(f"the municipality appears twice for indicator {ind} (also row {self.seen[key]})",
+                                  int(line), self.headers[label_column], label)
+                continue
+            self.seen[key] = int(line)
+            self.rows.append((int(m), ind, float(value), int(count)))
+
+    def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
+        places = {p.id: p for p in matcher.places}
+        if self.rows and all(value <= 1 for _, _, value, _ in self.rows):
+            self.report.warn("every share is at most 1: if the file has fractions, multiply them by 100")
+        out = []
+        for m, ind, value, n in self.rows:
+            low, high = wilson(value / 100, n)
+            place = places[m]
+            out.append(Result(place.id, place.code, place.name, ind, round(value, 2), n, float(n),
+                              round(100 * low, 2), round(100 * high, 2), "ok" if n >= min_sample else "insufficient"))
+        return sorted(out, key=lambda r: (r.code, r.indicator))

@@ -1,0 +1,111 @@
+import csv
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from labelapp.extensions import db
+from labelapp.surveys import analysis, services
+from labelapp.surveys.names import ROLES
+
+survey_cli = AppGroup("survey", help="Resident-satisfaction survey waves.")
+EXPORT_COLUMNS = ["ehak_code", "municipality", "indicator", "value", "n", "n_effective", "ci_low", "ci_high", "flag"]
+
+
+def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        header, _, role = pair.rpartition("=")
+        if not header or role not in ROLES:
+            raise click.BadParameter(f"{pair!r}: write HEADER=ROLE with ROLE one of {', '.join(ROLES)}",
+                                     param_hint="--map")
+        mapping[header] = role
+    return mapping
+
+
+def _print_report(report: analysis.Report) -> None:
+    layout = report.layout
+    if layout is not None:
+        found = ", ".join(f"{h} → {r}" for h, r in layout.roles.items())
+        click.echo(f"{report.origin}: {report.rows} rows, {report.shape or '?'}; columns: {found}", err=True)
+        if report.unmapped:
+            click.echo(f"  not used: {', '.join(report.unmapped)}", err=True)
+    for problem in report.warnings:
+        click.echo(f"warning: {problem}", err=True)
+    for problem in report.errors:
+        click.echo(f"error: {problem}", err=True)
+    if report.error_count > len(report.errors):
+        click.echo(f"… and {report.error_count - len(report.errors)} more errors", err=True)
+
+
+@survey_cli.command("import")
+@click.argument("source")
+@click.option("--wave", "year", type=int, required=True, help="Survey year, e.g. 2024.")
+@click.option("--shape", type=click.Choice(analysis.SHAPES), help="Default: detected from the columns.")
+@click.option("--dry-run", is_flag=True, help="Check and show the results; store nothing.")
+@click.option("--description", default="", help="Where the data comes from (shown with the wave).")
+@click.option("--map", "maps", multiple=True, help="Column mapping HEADER=ROLE, e.g. 'Q12=answer'.")
+@click.option("--supersede", is_flag=True, help="Replace the year's current wave with this corrected file.")
+def import_command(source, year, shape, dry_run, description, maps, supersede):
+    """Import a survey file (CSV, XLSX, ODS) from PATH or an https:// URL; exit 1 on any error."""
+    mapping = _mapping(maps)
+    try:
+        staged = services.stage_url(source) if "://" in source else services.stage_path(Path(source))
+    except (services.SurveyImportError, OSError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from exc
+    try:
+        with click.progressbar(length=_line_count(staged.path), label="Checking rows", file=sys.stderr) as bar:
+            progress = bar.update
+            if dry_run:
+                report = services.preview(staged, shape, mapping, progress)
+                _print_report(report)
+                if not report.ok:
+                    raise SystemExit(1)
+                _write_results(report.results)
+                return
+            wave, report = services.import_wave(staged, year, description, shape=shape, mapping=mapping,
+                                                supersede=supersede, progress=progress)
+    except services.SurveyImportError as exc:
+        db.session.rollback()
+        if exc.report is not None:
+            _print_report(exc.report)
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(1) from exc
+    finally:
+        services.discard(staged)
+    db.session.commit()
+    _print_report(report)
+    click.echo(f"Imported wave {wave.year} (#{wave.id}): {wave.rows} rows, {len(wave.results)} results.")
+
+
+def _line_count(path: Path) -> int:
+    """Lines in the file (an upper bound of its rows) for the progress bar."""
+    count = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            count += chunk.count(b"\n")
+    return max(count, 1)
+
+
+def _write_results(results) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(EXPORT_COLUMNS)
+    for r in results:
+        writer.writerow([r.code, r.name, r.indicator, r.value, r.n, r.n_effective, r.ci_low, r.ci_high, r.flag])
+
+
+@survey_cli.command("export")
+@click.option("--wave", "year", type=int, required=True)
+def export_command(year):
+    """Write the year's current wave as CSV to standard output."""
+    wave = services.current_wave(year)
+    if wave is None:
+        click.echo(f"Error: no wave for {year}", err=True)
+        raise SystemExit(1)
+    writer = csv.writer(sys.stdout)
+    writer.writerow(EXPORT_COLUMNS)
+    for r in services.results_of(wave):
+        writer.writerow([r.municipality.code, r.municipality.name, r.indicator, r.value, r.n, r.n_effective,
+                         r.ci_low, r.ci_high, r.flag])

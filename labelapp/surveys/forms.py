@@ -1,0 +1,49 @@
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
+
+from labelapp.surveys.names import ROLES
+
+ROLE_LABELS = {
+    "code": _l("Municipality code (EHAK)"), "municipality": _l("Municipality name"), "answer": _l("Answer"),
+    "weight": _l("Weight"), "share": _l("Share satisfied, %"), "n": _l("Number of respondents"),
+    "indicator": _l("Indicator"), "subgroup:language": _l("Subgroup: questionnaire language"),
+    "subgroup:gender": _l("Subgroup: gender"), "subgroup:age_group": _l("Subgroup: age group"),
+}
+
+
+class ImportForm(FlaskForm):
+    year = IntegerField(_l("Survey year"), validators=[DataRequired(), NumberRange(2000, dt.date.today().year + 1)])
+    description = StringField(_l("Source"), validators=[Optional(), Length(max=500)],
+                              description=_l("For example: Minu omavalitsus portal, Statistics Estonia table KOV01"))
+    shape = SelectField(_l("Shape of the data"), choices=[
+        SelectChoice("", _l("Detect from the columns")),
+        SelectChoice("aggregated", _l("Aggregated: one row per municipality")),
+        SelectChoice("respondents", _l("Respondent-level: one row per respondent")),
+    ], validators=[Optional()])
+    file = FileField(_l("File"), description=_l("CSV, XLSX or ODS."))
+    url = URLField(_l("Or the address of the file"), validators=[Optional(), URL(), Length(max=2000)],
+                   description=_l("An https:// address."))
+    supersede = BooleanField(_l("Replace the current wave of this year (a corrected file)"))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.url.data and not (self.file.data and getattr(self.file.data, "filename", "")):
+            self.url.errors = [*self.url.errors, _l("Choose a file or give an address.")]
+            return False
+        return valid
+
+
+def mapping_form(headers: list[str], current: dict[str, str]) -> FlaskForm:
+    """One select per column header: which kind of data it holds."""
+    attributes = {}
+    for index, header in enumerate(headers):
+        choices = [SelectChoice("", _l("— not used —"))] + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
+        attributes[f"column_{index}"] = SelectField(header, choices=choices, default=current.get(header, ""),
+                                                    validators=[Optional()])
+    return type("MappingForm", (FlaskForm,), attributes)()

@@ -1,0 +1,200 @@
+"""Survey waves: staging a file or URL, previewing, importing all-or-nothing, superseding, reading results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from labelapp.core import audit, uploads
+from labelapp.core.errors import DomainError
+from labelapp.criteria.models import CriteriaVersion, VersionStatus
+from labelapp.extensions import db
+from labelapp.municipalities.models import Municipality
+from labelapp.surveys import analysis, fetch
+from labelapp.surveys.models import SurveyResult, SurveyWave
+from labelapp.surveys.names import MunicipalityMatcher, Place
+
+STAGING = "survey-staging"
+
+
+class SurveyImportError(DomainError):
+    def __init__(self, message: str, report: analysis.Report | None = None):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class Staged:
+    token: str
+    path: Path
+    origin: str
+    sha256: str
+    size: int
+    options: dict = field(default_factory=dict)  # what the coordinator chose: year, description, shape, mapping
+
+    def save_options(self) -> None:
+        self.path.with_suffix(".json").write_text(json.dumps({"origin": self.origin, "sha256": self.sha256,
+                                                              "size": self.size, "options": self.options}))
+
+
+def matcher() -> MunicipalityMatcher:
+    rows = db.session.execute(select(Municipality.id, Municipality.code, Municipality.name)
+                              .where(Municipality.country == current_app.config["DEFAULT_COUNTRY"])).all()
+    return MunicipalityMatcher([Place(r.id, r.code, r.name) for r in rows])
+
+
+def survey_rule() -> tuple[str, int]:
+    """(indicator, minimum sample) from the newest published criteria version, else from configuration."""
+    latest = db.session.scalar(select(CriteriaVersion).where(CriteriaVersion.status == VersionStatus.PUBLISHED)
+                               .order_by(CriteriaVersion.published_at.desc()).limit(1))
+    if latest is not None:
+        rule = latest.content["award_rules"]["survey"]
+        return rule["indicator"], int(rule["min_sample"])
+    return current_app.config["SURVEY_INDICATOR"], current_app.config["SURVEY_MIN_SAMPLE"]
+
+
+def _stage_path(token: str) -> Path:
+    if not token.isalnum():
+        raise SurveyImportError(_("This import is no longer available; start again."))
+    return uploads.upload_dir(STAGING) / token
+
+
+def _finish_staging(token: str, origin: str) -> Staged:
+    path = _stage_path(token)
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    staged = Staged(token, path, origin, digest.hexdigest(), path.stat().st_size)
+    staged.save_options()
+    return staged
+
+
+def stage_upload(stream: BinaryIO, filename: str) -> Staged:
+    token = secrets.token_hex(16)
+    limit, size = current_app.config["SURVEY_MAX_BYTES"], 0
+    with _stage_path(token).open("wb") as out:
+        while chunk := stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                _stage_path(token).unlink()
+                raise SurveyImportError(_("The file is larger than %(size)s.", size=uploads.human_size(limit)))
+            out.write(chunk)
+    return _finish_staging(token, filename or "upload")
+
+
+def stage_url(url: str) -> Staged:
+    token = secrets.token_hex(16)
+    config = current_app.config
+    try:
+        final = fetch.download(url, _stage_path(token), max_bytes=config["SURVEY_MAX_BYTES"],
+                               timeout=config["SURVEY_URL_TIMEOUT"], max_redirects=config["SURVEY_URL_MAX_REDIRECTS"],
+                               allowed_hosts=config["SURVEY_URL_ALLOWED_HOSTS"])
+    except fetch.FetchError as exc:
+        _stage_path(token).unlink(missing_ok=True)
+        raise SurveyImportError(str(exc)) from exc
+    return _finish_staging(token, final)
+
+
+def stage_path(path: Path) -> Staged:
+    """Stage a local file (command line)."""
+    with path.open("rb") as handle:
+        return stage_upload(handle, path.name)
+
+
+def load_staged(token: str) -> Staged:
+    path = _stage_path(token)
+    meta = path.with_suffix(".json")
+    if not path.exists() or not meta.exists():
+        raise SurveyImportError(_("This import is no longer available; start again."))
+    data = json.loads(meta.read_text())
+    return Staged(token, path, data["origin"], data["sha256"], data["size"], data.get("options", {}))
+
+
+def discard(staged: Staged) -> None:
+    staged.path.unlink(missing_ok=True)
+    staged.path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def preview(staged: Staged, shape: str | None = None, mapping: dict[str, str] | None = None,
+            progress=None) -> analysis.Report:
+    indicator, min_sample = survey_rule()
+    return analysis.analyse(staged.path, staged.origin, matcher(), shape=shape, mapping=mapping,
+                            indicator=indicator, min_sample=min_sample, progress=progress)
+
+
+def current_wave(year: int) -> SurveyWave | None:
+    return db.session.scalar(select(SurveyWave).where(SurveyWave.year == year, SurveyWave.superseded_by_id.is_(None)))
+
+
+def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = None,
+                mapping: dict[str, str] | None = None, supersede: bool = False,
+                progress=None) -> tuple[SurveyWave, analysis.Report]:
+    """Check the whole file and store the wave with its results (returned with the check's report, for its
+    warnings), or raise SurveyImportError and write nothing.
+
+    A file already imported (same SHA-256) is refused. A year that already has a wave needs ``supersede``;
+    the old wave stays in the history, marked as superseded by the new one.
+    """
+    duplicate = db.session.scalar(select(SurveyWave).where(SurveyWave.sha256 == staged.sha256))
+    if duplicate is not None:
+        raise SurveyImportError(_("This file was already imported on %(date)s as the %(year)d wave (same SHA-256).",
+                                  date=duplicate.imported_at.date().isoformat(), year=duplicate.year))
+    previous = current_wave(year)
+    if previous is not None and not supersede:
+        raise SurveyImportError(_("The %(year)d wave already exists. To replace it with a corrected file, choose "
+                                  "to supersede it; the old data stays in the history.", year=year))
+    report = preview(staged, shape, mapping, progress)
+    if not report.ok:
+        raise SurveyImportError(_("The file has %(n)d errors; nothing was imported.", n=report.error_count), report)
+    actor = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+    _indicator, min_sample = survey_rule()
+    wave = SurveyWave(year=year, source=source.strip(), shape=report.shape, origin=staged.origin[:2000],
+                      sha256=staged.sha256, size=staged.size, rows=report.rows, min_sample=min_sample,
+                      imported_by_id=actor.id if actor else None,
+                      imported_by_label=actor.email if actor else audit.actor_label())
+    db.session.add(wave)
+    db.session.flush()
+    db.session.execute(SurveyResult.__table__.insert(), [
+        {"wave_id": wave.id, "municipality_id": r.municipality_id, "indicator": r.indicator, "value": r.value,
+         "n": r.n, "n_effective": r.n_effective, "ci_low": r.ci_low, "ci_high": r.ci_high, "flag": r.flag,
+         "subgroups": r.subgroups} for r in report.results])
+    if previous is not None:
+        previous.superseded_by_id = wave.id
+    db.session.flush()
+    audit.record("survey.import", "survey_wave", wave.id, before={"superseded": previous.id} if previous else None,
+                 after={"year": year, "origin": wave.origin, "sha256": wave.sha256, "size": wave.size,
+                        "rows": wave.rows, "shape": wave.shape, "municipalities": len(report.results)})
+    return wave, report
+
+
+def results_of(wave: SurveyWave) -> list[SurveyResult]:
+    return db.session.scalars(select(SurveyResult).where(SurveyResult.wave_id == wave.id)
+                              .options(db.joinedload(SurveyResult.municipality))
+                              .join(Municipality).order_by(Municipality.code, SurveyResult.indicator)).all()
+
+
+def history(municipality: Municipality) -> list[SurveyResult]:
+    return db.session.scalars(select(SurveyResult).where(SurveyResult.municipality_id == municipality.id)
+                              .options(db.joinedload(SurveyResult.wave)).join(SurveyWave)
+                              .order_by(SurveyWave.year.desc(), SurveyWave.id.desc())).all()
+
+
+def latest_result(municipality_id: int, indicator: str | None = None) -> SurveyResult | None:
+    """The municipality's indicator from the newest current wave."""
+    indicator = indicator or survey_rule()[0]
+    return db.session.scalar(select(SurveyResult).join(SurveyWave)
+                             .where(SurveyResult.municipality_id == municipality_id,
+                                    SurveyResult.indicator == indicator, SurveyWave.superseded_by_id.is_(None))
+                             .options(db.joinedload(SurveyResult.wave))
+                             .order_by(SurveyWave.year.desc()).limit(1))

@@ -1,0 +1,129 @@
+"""Coordinator pages: import (upload or URL → preview → confirm), waves, a municipality's history."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from labelapp.auth.permissions import access, can_import_surveys, is_staff
+from labelapp.core.forms import ConfirmForm, commit_or_flash
+from labelapp.extensions import db
+from labelapp.municipalities.models import Municipality
+from labelapp.surveys import services
+from labelapp.surveys.forms import ImportForm, mapping_form
+from labelapp.surveys.models import SurveyResult, SurveyWave
+
+bp = Blueprint("surveys", __name__, url_prefix="/admin/surveys")
+staff_bp = Blueprint("my_survey", __name__)
+
+
+@staff_bp.route("/survey")
+@access(is_staff)
+def mine():
+    """Municipal staff: their own municipality's survey figures across waves."""
+    return render_template("surveys/history.html", municipality=current_user.municipality,
+                           results=services.history(current_user.municipality), own=True)
+
+
+@bp.route("/")
+@access(can_import_surveys)
+def index():
+    counts = dict(db.session.execute(select(SurveyResult.wave_id, func.count()).group_by(SurveyResult.wave_id)).all())
+    waves = db.session.scalars(select(SurveyWave).order_by(SurveyWave.year.desc(), SurveyWave.id.desc())).all()
+    return render_template("surveys/index.html", waves=waves, counts=counts)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access(can_import_surveys)
+def start_import():
+    # Survey files may be larger than evidence files; the limit is raised for this request only.
+    request.max_content_length = current_app.config["SURVEY_MAX_BYTES"] + 1024 * 1024
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            staged = services.stage_url(form.url.data) if form.url.data else \
+                services.stage_upload(form.file.data.stream, form.file.data.filename)
+        except services.SurveyImportError as exc:
+            (form.url if form.url.data else form.file).errors.append(str(exc))
+        else:
+            staged.options = {"year": form.year.data, "description": form.description.data or "",
+                              "shape": form.shape.data or None, "supersede": form.supersede.data, "mapping": {}}
+            staged.save_options()
+            return redirect(url_for("surveys.preview", token=staged.token))
+    return render_template("surveys/import.html", form=form), 422 if form.errors else 200
+
+
+def _staged(token: str) -> services.Staged:
+    try:
+        return services.load_staged(token)
+    except services.SurveyImportError:
+        abort(404)
+
+
+@bp.route("/import/<token>")
+@access(can_import_surveys)
+def preview(token: str):
+    staged = _staged(token)
+    report = services.preview(staged, staged.options.get("shape"), staged.options.get("mapping"))
+    headers = report.layout.headers if report.layout else []
+    return render_template("surveys/preview.html", staged=staged, report=report, confirm_form=ConfirmForm(),
+                           mapping=mapping_form([h for h in headers if h], _current_mapping(report, staged)))
+
+
+def _current_mapping(report, staged) -> dict[str, str]:
+    return {**(report.layout.roles if report.layout else {}), **staged.options.get("mapping", {})}
+
+
+@bp.route("/import/<token>/mapping", methods=["POST"])
+@access(can_import_surveys)
+def save_mapping(token: str):
+    staged = _staged(token)
+    report = services.preview(staged, staged.options.get("shape"), staged.options.get("mapping"))
+    headers = [h for h in (report.layout.headers if report.layout else []) if h]
+    form = mapping_form(headers, {})
+    if form.validate_on_submit():
+        chosen = {header: form[f"column_{i}"].data for i, header in enumerate(headers) if form[f"column_{i}"].data}
+        if len(set(chosen.values())) != len(chosen):
+            flash(_("Each kind of data can be given to one column only."), "error")
+        else:
+            staged.options["mapping"] = chosen
+            staged.save_options()
+    return redirect(url_for("surveys.preview", token=token))
+
+
+@bp.route("/import/<token>/confirm", methods=["POST"])
+@access(can_import_surveys)
+def confirm(token: str):
+    staged = _staged(token)
+    options = staged.options
+    if ConfirmForm().validate_on_submit() and commit_or_flash(lambda: services.import_wave(
+            staged, int(options["year"]), options.get("description", ""), shape=options.get("shape"),
+            mapping=options.get("mapping"), supersede=bool(options.get("supersede")))):
+        services.discard(staged)
+        flash(_("The %(year)s wave is imported.", year=options["year"]), "success")
+        return redirect(url_for("surveys.index"))
+    return redirect(url_for("surveys.preview", token=token))
+
+
+@bp.route("/import/<token>/discard", methods=["POST"])
+@access(can_import_surveys)
+def discard(token: str):
+    staged = _staged(token)
+    if ConfirmForm().validate_on_submit():
+        services.discard(staged)
+        flash(_("The file was discarded; nothing was imported."), "success")
+    return redirect(url_for("surveys.index"))
+
+
+@bp.route("/<int:wave_id>")
+@access(can_import_surveys)
+def wave(wave_id: int):
+    item = db.get_or_404(SurveyWave, wave_id)
+    return render_template("surveys/wave.html", wave=item, results=services.results_of(item))
+
+
+@bp.route("/municipalities/<code>")
+@access(can_import_surveys)
+def municipality(code: str):
+    place = db.session.scalar(select(Municipality).where(Municipality.code == code)) or abort(404)
+    return render_template("surveys/history.html", municipality=place, results=services.history(place))

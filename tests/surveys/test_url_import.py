@@ -1,0 +1,95 @@
+"""Import from a URL: works against a local server on the allow-list; internal addresses are refused."""
+
+import http.server
+import threading
+
+import pytest
+
+from labelapp.surveys.fetch import FetchError, check_url
+from tests.support.postgres import free_port
+
+BODY = "EHAK;Omavalitsus;Osakaal;n\n0784;Tallinn;62,5;800\n".encode()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        if self.path == "/survey.csv":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(BODY)))
+            self.end_headers()
+            self.wfile.write(BODY)
+        elif self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/survey.csv")
+            self.end_headers()
+        elif self.path == "/to-metadata":
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
+            self.end_headers()
+        elif self.path == "/big":
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"x" * 5000)
+        else:
+            self.send_response(404)
+            self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def local_server():
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def config_overrides(local_server):
+    return {"SURVEY_URL_ALLOWED_HOSTS": [local_server], "SURVEY_MAX_BYTES": 4096}
+
+
+def test_import_from_an_allowed_local_server_with_a_redirect(app, runner, local_server):
+    result = runner.invoke(args=["survey", "import", f"http://{local_server}/moved", "--wave", "2024"])
+    assert result.exit_code == 0, result.output
+    from labelapp.extensions import db
+    from labelapp.surveys.models import SurveyWave
+
+    with app.app_context():
+        wave = db.session.query(SurveyWave).one()
+        assert wave.origin == f"http://{local_server}/survey.csv"
+        assert wave.results[0].value == 62.5
+
+
+def test_redirect_to_an_internal_address_is_refused(app, runner, local_server):
+    result = runner.invoke(args=["survey", "import", f"http://{local_server}/to-metadata", "--wave", "2024"])
+    assert result.exit_code == 1
+    assert "169.254.169.254" in result.output
+
+
+def test_oversized_download_is_refused(runner, local_server):
+    result = runner.invoke(args=["survey", "import", f"http://{local_server}/big", "--wave", "2024"])
+    assert result.exit_code == 1
+    assert "larger than 4096 bytes" in result.output
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1/x.csv", "https://127.0.0.1/x.csv", "https://localhost/x.csv", "https://10.1.2.3/x.csv",
+    "https://192.168.1.1/x.csv", "https://172.16.0.1/x.csv", "https://169.254.169.254/latest/meta-data/",
+    "https://[::1]/x.csv", "https://[fd00::1]/x.csv", "https://2130706433/x.csv", "https://0177.0.0.1/x.csv",
+    "https://0x7f.0.0.1/x.csv", "file:///etc/passwd", "ftp://example.org/x.csv", "https://0.0.0.0/x.csv",
+    "https://[::ffff:127.0.0.1]/x.csv", "gopher://127.0.0.1/",
+])
+def test_hostile_urls_are_refused(url):
+    with pytest.raises(FetchError):
+        check_url(url, allowed_hosts=[])
+
+
+def test_plain_http_to_a_public_host_is_refused():
+    with pytest.raises(FetchError, match="use https"):
+        check_url("http://example.org/x.csv", allowed_hosts=[])
