@@ -65,7 +65,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 def select_locale() -> str:
     from flask import current_app, has_request_context
 
-    choice = request.cookies.get("lang") if has_request_context() else None
+    if not has_request_context():
+        return current_app.config["CLI_LOCALE"]
+    choice = request.cookies.get("lang")
     return choice if choice in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_LOCALE": "et",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Tallinn",
     "LANGUAGES": ("et", "en"),
+    # Messages of command-line tools (operators, cron logs); the web interface defaults to Estonian.
+    "CLI_LOCALE": "en",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from labelapp.surveys import reader
 from labelapp.surveys.names import ACCEPTED_ANSWERS, ANSWERS, SATISFIED, MunicipalityMatcher, fold
@@ -25,8 +26,8 @@ class Problem:
     value: str | None = None
 
     def __str__(self) -> str:
-        where = ", ".join(x for x in (f"row {self.row}" if self.row else "", f"column {self.column!r}"
-                                      if self.column else "") if x)
+        where = ", ".join(x for x in (_("row %(n)d", n=self.row) if self.row else "",
+                                      _("column %(name)s", name=repr(self.column)) if self.column else "") if x)
         shown = f" {self.value!r}:" if self.value is not None else ""
         return f"{where}:{shown} {self.message}" if where else f"{shown} {self.message}".strip()
 
@@ -113,7 +114,8 @@ class _Places:
             if (code, name) not in self.disagreements:
                 self.disagreements.add((code, name))
                 place = self.matcher.by_code_text(code)
-                self.report.warn(f"the code {code} is {place.name}, but the name says {name!r}; the code is used",
+                self.report.warn(_("the code %(code)s is %(name)s, but the name says %(given)s; the code is used",
+                                   code=code, name=place.name, given=repr(name)),
                                  line, self.headers.get("municipality"), name)
 
     def _report_unknown(self, part: pd.DataFrame, ids: pd.Series) -> None:
@@ -123,7 +125,7 @@ class _Places:
         column = "code" if "code" in part else "municipality"
         for value, rows in missing.groupby(column, sort=False)["_line"]:
             lines = rows.tolist()
-            more = f" (and {len(lines) - 1} more rows)" if len(lines) > 1 else ""
+            more = _(" (and %(n)d more rows)", n=len(lines) - 1) if len(lines) > 1 else ""
             if column == "code" and "municipality" in part and str(value).strip() == "":
                 name = part.loc[rows.index[0], "municipality"]
                 _place, suggestions = self.matcher.by_name(name)
@@ -131,9 +133,9 @@ class _Places:
             else:
                 column_shown = self.headers.get(column)
                 suggestions = [] if column == "code" else self.matcher.by_name(value)[1]
-            hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
-            what = "not a known municipality code" if column == "code" and column_shown == self.headers.get("code") \
-                else "not a known municipality name"
+            hint = _("; closest: %(names)s", names=", ".join(suggestions)) if suggestions else ""
+            what = _("not a known municipality code") if column == "code" and \
+                column_shown == self.headers.get("code") else _("not a known municipality name")
             self.report.error(f"{what}{hint}{more}", lines[0], column_shown, value)
 
 
@@ -141,7 +143,7 @@ def _check_numbers(report: Report, part: pd.DataFrame, column: str, values: pd.S
                    low: float, high: float | None, expected: str) -> pd.Series:
     bad = values.isna() | (values < low) | ((values > high) if high is not None else False)
     for line, raw in part.loc[bad, ["_line", column]].itertuples(index=False):
-        report.error(f"expected {expected}", line, header, raw)
+        report.error(_("expected %(what)s", what=expected), line, header, raw)
     return ~bad
 
 
@@ -165,8 +167,9 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
     if not roles & {"code", "municipality"}:
         missing.insert(0, "code or municipality")
     if report.shape is None or missing:
-        report.error(f"missing required column(s): {', '.join(missing)}; found {layout.headers}. Name the columns "
-                     "as expected (e.g. EHAK, omavalitsus, vastus, kaal, osakaal, n) or map them by hand")
+        report.error(_("missing required column(s): %(missing)s; found %(found)s. Name the columns as expected "
+                       "(e.g. EHAK, omavalitsus, vastus, kaal, osakaal, n) or map them by hand",
+                       missing=", ".join(missing), found=layout.headers))
         return report
     places = _Places(matcher, report, headers)
     collect = _Respondents(report, headers, places) if report.shape == "respondents" else \
@@ -177,7 +180,7 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
         if progress:
             progress(len(part))
     if report.rows == 0:
-        report.error("the file has a header but no data rows")
+        report.error(_("the file has a header but no data rows"))
     if report.ok:
         report.results = collect.results(matcher, indicator, min_sample)
     return report
@@ -201,13 +204,14 @@ class _Respondents:
         meaning = part["answer"].map(self._meaning)
         unknown = meaning == "?"
         for value, rows in part.loc[unknown].groupby("answer", sort=False)["_line"]:
-            more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
-            self.report.error(f"not an answer on the national scale; accepted: {ACCEPTED_ANSWERS}{more}",
+            more = _(" (and %(n)d more rows)", n=len(rows) - 1) if len(rows) > 1 else ""
+            self.report.error(_("not an answer on the national scale; accepted: %(answers)s",
+                                answers=ACCEPTED_ANSWERS) + more,
                               int(rows.iloc[0]), self.headers["answer"], value)
         if "weight" in part:
             weights = reader.numbers(part["weight"], self.report.layout.decimal)
             good_weight = _check_numbers(self.report, part, "weight", weights, self.headers["weight"], 0, None,
-                                         "a number of 0 or more")
+                                         _("a number of 0 or more"))
         else:
             weights, good_weight = pd.Series(1.0, index=part.index), True
         usable = ids.notna() & ~unknown & meaning.notna() & good_weight
@@ -256,12 +260,13 @@ class _Aggregated:
         ids = self.places.resolve(part)
         share = reader.numbers(part["share"], self.report.layout.decimal)
         ok_share = _check_numbers(self.report, part, "share", share, self.headers["share"], 0, 100,
-                                  "a share in per cent from 0 to 100")
+                                  _("a share in per cent from 0 to 100"))
         n = reader.numbers(part["n"], self.report.layout.decimal)
-        ok_n = _check_numbers(self.report, part, "n", n, self.headers["n"], 1, None, "a whole number of 1 or more")
+        ok_n = _check_numbers(self.report, part, "n", n, self.headers["n"], 1, None, _("a whole number of 1 or more"))
         whole = n.notna() & (n == n.round())
         for line, raw in part.loc[ok_n & ~whole, ["_line", "n"]].itertuples(index=False):
-            self.report.error("expected a whole number of 1 or more", line, self.headers["n"], raw)
+            self.report.error(_("expected %(what)s", what=_("a whole number of 1 or more")), line,
+                              self.headers["n"], raw)
         indicators = part["indicator"].map(lambda v: fold(v).replace(" ", "_") or self.indicator) \
             if "indicator" in part else pd.Series(self.indicator, index=part.index)
         good = ids.notna() & ok_share & ok_n & whole
@@ -270,7 +275,8 @@ class _Aggregated:
                                                      indicators[good], share[good], n[good], strict=True):
             key = (int(m), ind)
             if key in self.seen:
-                self.report.error(f"the municipality appears twice for indicator {ind} (also row {self.seen[key]})",
+                self.report.error(_("the municipality appears twice for indicator %(indicator)s (also row %(row)d)",
+                                    indicator=ind, row=self.seen[key]),
                                   int(line), self.headers[label_column], label)
                 continue
             self.seen[key] = int(line)
@@ -279,7 +285,7 @@ class _Aggregated:
     def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
         places = {p.id: p for p in matcher.places}
         if self.rows and all(value <= 1 for _, _, value, _ in self.rows):
-            self.report.warn("every share is at most 1: if the file has fractions, multiply them by 100")
+            self.report.warn(_("every share is at most 1: if the file has fractions, multiply them by 100"))
         out = []
         for m, ind, value, n in self.rows:
             low, high = wilson(value / 100, n)

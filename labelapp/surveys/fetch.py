@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from flask_babel import gettext as _
 
 
 class FetchError(ValueError):
@@ -24,25 +25,26 @@ def check_url(url: str, allowed_hosts: list[str]) -> None:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
-        raise FetchError(f"{url!r}: only http(s) addresses with a host name can be imported")
+        raise FetchError(_("%(url)s: only http(s) addresses with a host name can be imported", url=repr(url)))
     try:
         port = parts.port
     except ValueError as exc:
-        raise FetchError(f"{url!r}: the port is not valid") from exc
+        raise FetchError(_("%(url)s: the port is not valid", url=repr(url))) from exc
     if _allowed(host, port, allowed_hosts):
         return
     if parts.scheme != "https":
-        raise FetchError(f"{url!r}: use https://")
+        raise FetchError(_("%(url)s: use https://", url=repr(url)))
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)}
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"{url!r}: the host {host!r} cannot be resolved") from exc
+        raise FetchError(_("%(url)s: the host %(host)s cannot be resolved", url=repr(url), host=repr(host))) from exc
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if ip.version == 6 and ip.ipv4_mapped:
             ip = ip.ipv4_mapped
         if not ip.is_global or ip.is_multicast:
-            raise FetchError(f"{url!r}: the host resolves to {ip}, an internal address; refused")
+            raise FetchError(_("%(url)s: the host resolves to %(ip)s, an internal address; refused", url=repr(url),
+                                   ip=str(ip)))
 
 
 def download(url: str, target: Path, *, max_bytes: int, timeout: float, max_redirects: int,
@@ -55,22 +57,24 @@ def download(url: str, target: Path, *, max_bytes: int, timeout: float, max_redi
         try:
             response = session.get(url, stream=True, timeout=timeout, allow_redirects=False)
         except requests.RequestException as exc:
-            raise FetchError(f"{url!r}: {type(exc).__name__}: {exc}") from exc
+            raise FetchError(_("%(url)s: the download failed (%(error)s)", url=repr(url),
+                                   error=f"{type(exc).__name__}: {exc}")) from exc
         with response:
             if response.is_redirect:
                 url = urljoin(url, response.headers.get("Location", ""))
                 continue
             if response.status_code != 200:
-                raise FetchError(f"{url!r}: the server answered {response.status_code}")
+                raise FetchError(_("%(url)s: the server answered %(status)d", url=repr(url),
+                                   status=response.status_code))
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise FetchError(f"{url!r}: the file is larger than {max_bytes} bytes")
+                raise FetchError(_("%(url)s: the file is larger than %(n)d bytes", url=repr(url), n=max_bytes))
             size = 0
             with target.open("wb") as out:
                 for chunk in response.iter_content(64 * 1024):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise FetchError(f"{url!r}: the file is larger than {max_bytes} bytes")
+                        raise FetchError(_("%(url)s: the file is larger than %(n)d bytes", url=repr(url), n=max_bytes))
                     out.write(chunk)
             return url
-    raise FetchError(f"{url!r}: more than {max_redirects} redirects")
+    raise FetchError(_("%(url)s: more than %(n)d redirects", url=repr(url), n=max_redirects))

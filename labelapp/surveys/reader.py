@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from labelapp.surveys.names import column_role
 
@@ -77,7 +78,7 @@ def detect(path: Path, mapping: dict[str, str] | None = None) -> Layout:
     with path.open("rb") as handle:
         raw = handle.read(64 * 1024)
     if not raw.strip():
-        raise FormatError("the file is empty")
+        raise FormatError(_("the file is empty"))
     if raw.startswith(EXCEL_SIGNATURES):
         return _detect_excel(path, mapping)
     encoding, text = _decode_sample(raw)
@@ -114,14 +115,14 @@ def _read_excel(path: Path) -> pd.DataFrame:
     try:
         return pd.read_excel(path, header=None, dtype=str, engine="calamine").fillna("")
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types for broken files)
-        raise FormatError(f"cannot be read as a spreadsheet (XLSX, XLS or ODS): {exc}") from exc
+        raise FormatError(_("cannot be read as a spreadsheet (XLSX, XLS or ODS): %(error)s", error=exc)) from exc
 
 
 def _detect_excel(path: Path, mapping: dict[str, str]) -> Layout:
     frame = _read_excel(path)
     rows = frame.head(HEADER_SEARCH_ROWS).values.tolist()
     if not rows:
-        raise FormatError("the spreadsheet is empty")
+        raise FormatError(_("the spreadsheet is empty"))
     header = _header_index(rows, mapping)
     headers = [str(c).strip() for c in rows[header]]
     return Layout("excel", header_row=header, headers=headers, roles=_roles(headers, mapping))

@@ -39,6 +39,7 @@ def test_upload_preview_confirm(app, client, login_as):
 
 def test_preview_of_a_bad_file_offers_no_import(app, client, login_as):
     login_as("coordinator")
+    client.set_cookie("lang", "en")
     preview_url = upload(client, b"EHAK;Osakaal;n\n0784;250;800\n").headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
     assert "expected a share in per cent from 0 to 100" in page
@@ -50,6 +51,7 @@ def test_preview_of_a_bad_file_offers_no_import(app, client, login_as):
 
 def test_mapping_step_for_unrecognised_columns(app, client, login_as):
     login_as("coordinator")
+    client.set_cookie("lang", "en")
     preview_url = upload(client, b"A;B;C\n0784;62,5;800\n").headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
     assert "missing required column(s)" in page
