@@ -14,7 +14,7 @@ help:
 	@echo "make run    - install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools and run the whole suite (SQLite, PostgreSQL, Chromium)"
 	@echo "make lint   - ruff"
-	@echo "make bench  - benchmark"
+	@echo "make bench  - benchmark (survey import vs raw pandas so far; BENCH_ARGS=rows)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -58,10 +58,10 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check labelapp tests migrations
+	$(BIN)/ruff check labelapp tests migrations bench
 
-bench:
-	@echo "not yet: the benchmark arrives with its own issue"
+bench: install-dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(MO)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
@@ -85,18 +86,20 @@ class _Places:
     def resolve(self, part: pd.DataFrame) -> pd.Series:
         ids = pd.Series(pd.NA, index=part.index, dtype="Int64")
         if "code" in part:
-            ids = part["code"].map(lambda v: self._code(v, part)).astype("Int64")
+            ids = _map_unique(part["code"], self._code)
         if "municipality" in part:
-            by_name = part["municipality"].map(self._name).astype("Int64")
+            by_name = _map_unique(part["municipality"], self._name)
             if "code" in part:
                 self._compare(part, ids, by_name)
-                ids = ids.fillna(by_name.where(part["code"].str.strip() == ""))
+                if ids.isna().any():  # rows without a code fall back to their name
+                    blank = _per_distinct(part["code"], lambda v: not str(v).strip(), dtype=bool)
+                    ids = ids.fillna(by_name.where(blank))
             else:
                 ids = by_name
         self._report_unknown(part, ids)
         return ids
 
-    def _code(self, value: str, part) -> int | None:
+    def _code(self, value: str) -> int | None:
         if value not in self.codes:
             place = self.matcher.by_code_text(value) if str(value).strip() else None
             self.codes[value] = place.id if place else None
@@ -137,6 +140,23 @@ class _Places:
             what = _("not a known municipality code") if column == "code" and \
                 column_shown == self.headers.get("code") else _("not a known municipality name")
             self.report.error(f"{what}{hint}{more}", lines[0], column_shown, value)
+
+
+def _per_distinct(values: pd.Series, lookup: Callable[[str], object], dtype=object) -> np.ndarray:
+    """``lookup`` applied once per distinct value and spread back over the rows (a file has a million rows but
+    only dozens of municipalities and five answers). Missing cells are looked up as ""."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the CSV reader already found the distinct values
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.array([lookup(value) for value in uniques] + [lookup("")], dtype=dtype)
+    return table[codes]  # the sentinel -1 picks the last entry
+
+
+def _map_unique(values: pd.Series, lookup: Callable[[str], int | None]) -> pd.Series:
+    """Municipality ids (nullable) for a column of codes or names."""
+    found = _per_distinct(values, lambda v: np.nan if (r := lookup(v)) is None else float(r), dtype=float)
+    return pd.Series(found, index=values.index).astype("Int64")
 
 
 def _check_numbers(report: Report, part: pd.DataFrame, column: str, values: pd.Series, header: str,
@@ -186,12 +206,29 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
     return report
 
 
+class _Sums:
+    """Running sums per key (municipality id, or municipality and subgroup): Σw, Σw², Σw·satisfied, count."""
+
+    def __init__(self) -> None:
+        self.table: dict[object, np.ndarray] = {}
+
+    def add(self, keys: np.ndarray, w: np.ndarray, satisfied: np.ndarray, labels: list) -> None:
+        size = len(labels)
+        stacked = np.vstack([
+            np.bincount(keys, weights=w, minlength=size), np.bincount(keys, weights=w * w, minlength=size),
+            np.bincount(keys, weights=w * satisfied, minlength=size), np.bincount(keys, minlength=size),
+        ])
+        for index in np.flatnonzero(stacked[3]):
+            label = labels[index]
+            self.table[label] = self.table.get(label, 0) + stacked[:, index]
+
+
 class _Respondents:
     def __init__(self, report: Report, headers: dict[str, str], places: _Places):
         self.report, self.headers, self.places = report, headers, places
         self.subgroup_columns = [role for role in headers if role.startswith("subgroup:")]
-        self.totals: pd.DataFrame | None = None
-        self.subtotals: dict[str, pd.DataFrame] = {}
+        self.totals = _Sums()
+        self.subtotals = {role: _Sums() for role in self.subgroup_columns}
         self.answers: dict[str, object] = {}
 
     def _meaning(self, value: str):
@@ -201,7 +238,7 @@ class _Respondents:
 
     def add(self, part: pd.DataFrame) -> None:
         ids = self.places.resolve(part)
-        meaning = part["answer"].map(self._meaning)
+        meaning = pd.Series(_per_distinct(part["answer"], self._meaning), index=part.index)
         unknown = meaning == "?"
         for value, rows in part.loc[unknown].groupby("answer", sort=False)["_line"]:
             more = _(" (and %(n)d more rows)", n=len(rows) - 1) if len(rows) > 1 else ""
@@ -214,40 +251,37 @@ class _Respondents:
                                          _("a number of 0 or more"))
         else:
             weights, good_weight = pd.Series(1.0, index=part.index), True
-        usable = ids.notna() & ~unknown & meaning.notna() & good_weight
+        usable = (ids.notna() & ~unknown & meaning.notna() & good_weight).to_numpy()
         if not self.report.ok:
             return  # keep checking later chunks, but stop aggregating
-        frame = pd.DataFrame({"m": ids[usable].astype("int64"), "w": weights[usable].astype(float)})
-        frame["w2"] = frame["w"] ** 2
-        frame["sw"] = frame["w"].where(meaning[usable] == SATISFIED, 0.0)
-        frame["n"] = 1
-        self.totals = _add(self.totals, frame.groupby("m").sum())
+        m = ids.to_numpy(dtype="int64", na_value=0)[usable]
+        w = weights.to_numpy(dtype=float)[usable]
+        satisfied = (meaning.to_numpy() == SATISFIED)[usable].astype(float)
+        self.totals.add(m, w, satisfied, list(range(int(m.max(initial=0)) + 1)))
         for role in self.subgroup_columns:
-            keyed = frame.assign(g=part.loc[usable, role].astype(str).str.strip())
-            self.subtotals[role] = _add(self.subtotals.get(role), keyed.groupby(["m", "g"]).sum())
+            codes, groups = pd.factorize(part[role].to_numpy()[usable], use_na_sentinel=False)
+            groups = [str(g).strip() for g in groups]  # labels differing only by spaces are summed together
+            keys = m * len(groups) + codes
+            labels = [(mm, g) for mm in range(int(m.max(initial=0)) + 1) for g in groups]
+            self.subtotals[role].add(keys, w, satisfied, labels)
 
     def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
         places = {p.id: p for p in matcher.places}
         out = []
-        for m, row in (self.totals if self.totals is not None else pd.DataFrame()).iterrows():
-            value, n_eff, low, high = summarise(row.w, row.w2, row.sw)
+        for m, (sum_w, sum_w2, sum_sw, n) in self.totals.table.items():
+            value, n_eff, low, high = summarise(sum_w, sum_w2, sum_sw)
             subgroups = {}
-            for role, table in self.subtotals.items():
-                if m in table.index.get_level_values(0):
-                    for group, sub in table.loc[m].iterrows():
-                        if sub.n >= MIN_SUBGROUP_N and group:
-                            share, sub_eff, sub_low, sub_high = summarise(sub.w, sub.w2, sub.sw)
-                            subgroups.setdefault(role.split(":", 1)[1], {})[group] = {
-                                "value": share, "n": int(sub.n), "n_effective": sub_eff,
-                                "ci_low": sub_low, "ci_high": sub_high}
+            for role, sums in self.subtotals.items():
+                for (mm, group), (g_w, g_w2, g_sw, g_n) in sums.table.items():
+                    if mm == m and g_n >= MIN_SUBGROUP_N and group:
+                        share, sub_eff, sub_low, sub_high = summarise(g_w, g_w2, g_sw)
+                        subgroups.setdefault(role.split(":", 1)[1], {})[group] = {
+                            "value": share, "n": int(g_n), "n_effective": sub_eff,
+                            "ci_low": sub_low, "ci_high": sub_high}
             place = places[int(m)]
-            out.append(Result(place.id, place.code, place.name, indicator, value, int(row.n), n_eff, low, high,
-                              "ok" if row.n >= min_sample else "insufficient", subgroups))
+            out.append(Result(place.id, place.code, place.name, indicator, value, int(n), n_eff, low, high,
+                              "ok" if n >= min_sample else "insufficient", subgroups))
         return sorted(out, key=lambda r: r.code)
-
-
-def _add(total: pd.DataFrame | None, part: pd.DataFrame) -> pd.DataFrame:
-    return part if total is None else total.add(part, fill_value=0)
 
 
 class _Aggregated:

@@ -17,6 +17,7 @@ from labelapp.surveys.names import column_role
 CHUNK_ROWS = 250_000
 HEADER_SEARCH_ROWS = 20
 DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+NUMERIC_ROLES = {"weight", "share", "n"}
 EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
@@ -143,10 +144,16 @@ def chunks(path: Path, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator
         for start in range(0, len(body), chunk_rows):
             yield body.iloc[start:start + chunk_rows]
         return
+    # Text columns are read as categories (few distinct values: the parser finds them once) and codes as text
+    # (keeping leading zeros); numeric ones are parsed by the C parser with the detected decimal mark, and
+    # anything it cannot parse is left as text for the importer to report.
+    text = {header: "category" for header, role in columns.items() if role not in NUMERIC_ROLES}
+    # Category parsing infers numbers in the categories (0784 -> 784), so codes stay plain text.
+    text.update({header: object for header, role in columns.items() if role == "code"})
     reader = pd.read_csv(
         path, sep=layout.separator, encoding=layout.encoding, skiprows=layout.header_row, header=0,
-        usecols=lambda name: name.strip() in columns, dtype=str, keep_default_na=False, na_filter=False,
-        chunksize=chunk_rows, skip_blank_lines=True, engine="c",
+        usecols=lambda name: name.strip() in columns, dtype=text, keep_default_na=False,
+        na_values=[""], decimal=layout.decimal, chunksize=chunk_rows, skip_blank_lines=True, engine="c",
     )
     line = layout.first_data_line
     for part in reader:
@@ -158,6 +165,8 @@ def chunks(path: Path, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator
 
 def numbers(values: pd.Series, decimal: str) -> pd.Series:
     """Text to floats, accepting a decimal comma; what is not a number becomes NaN (the caller reports it)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float)
     text = values.astype(str).str.strip()
     if decimal == "," or text.str.contains(",", regex=False).any():
         text = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)

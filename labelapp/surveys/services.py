@@ -40,6 +40,7 @@ class Staged:
     sha256: str
     size: int
     options: dict = field(default_factory=dict)  # what the coordinator chose: year, description, shape, mapping
+    owned: bool = True  # a staged copy we may delete; False for a local file read in place (command line)
 
     def save_options(self) -> None:
         self.path.with_suffix(".json").write_text(json.dumps({"origin": self.origin, "sha256": self.sha256,
@@ -107,9 +108,12 @@ def stage_url(url: str) -> Staged:
 
 
 def stage_path(path: Path) -> Staged:
-    """Stage a local file (command line)."""
+    """A local file (command line), read where it is: no copy is made and it is never deleted."""
+    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        return stage_upload(handle, path.name)
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return Staged("", path, path.name, digest.hexdigest(), path.stat().st_size, owned=False)
 
 
 def load_staged(token: str) -> Staged:
@@ -122,6 +126,8 @@ def load_staged(token: str) -> Staged:
 
 
 def discard(staged: Staged) -> None:
+    if not staged.owned:
+        return
     staged.path.unlink(missing_ok=True)
     staged.path.with_suffix(".json").unlink(missing_ok=True)
 

@@ -102,7 +102,8 @@ def test_respondent_aggregation_weights_kish_and_wilson(app, runner, tmp_path):
     ([AGG_HEADER, ["0784", "Tallinn", "50", "10"], ["784", "Tallinn", "51", "11"]],
      "row 3, column 'EHAK-kood': '784': the municipality appears twice for indicator engagement_satisfaction"),
     ([["ehak", "kaal"], ["0784", "1"]], "missing required column(s): answer"),
-    ([["omavalitsus", "vastus"], ["Tallin", "Pigem rahul"]], "'Tallin': not a known municipality name; closest: Tallinn"),
+    ([["omavalitsus", "vastus"], ["Tallin", "Pigem rahul"]],
+     "'Tallin': not a known municipality name; closest: Tallinn"),
     ([["ehak", "vastus"], ["9999", "Pigem rahul"]], "'9999': not a known municipality code"),
     ([["ehak", "vastus"]], "the file has a header but no data rows"),
 ])

@@ -8,7 +8,7 @@ import pytest
 from labelapp.surveys.fetch import FetchError, check_url
 from tests.support.postgres import free_port
 
-BODY = "EHAK;Omavalitsus;Osakaal;n\n0784;Tallinn;62,5;800\n".encode()
+BODY = b"EHAK;Omavalitsus;Osakaal;n\n0784;Tallinn;62,5;800\n"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -7,7 +7,7 @@ from labelapp.extensions import db
 from labelapp.surveys.models import SurveyResult, SurveyWave
 from tests.support.web import csrf_token, login
 
-CSV = "EHAK;Omavalitsus;Osakaal;n\n0784;Tallinn;62,5;800\n0793;Tartu linn;55;400\n".encode()
+CSV = b"EHAK;Omavalitsus;Osakaal;n\n0784;Tallinn;62,5;800\n0793;Tartu linn;55;400\n"
 
 
 def upload(client, content: bytes, name="kov.csv", year="2024", **extra):
