@@ -213,14 +213,17 @@ def download_evidence(assessment_id: int, evidence_id: int):
 @bp.route("/<int:assessment_id>/review")
 @access(works_on_assessments)
 def review(assessment_id: int):
-    assessment = get_assessment(assessment_id)
+    return _review_page(get_assessment(assessment_id), ReopenForm())
+
+
+def _review_page(assessment: Assessment, reopen_form: ReopenForm, status: int = 200):
     criteria = services.criteria_of(assessment)
-    criterion_scores, areas, overall = scoring.score_self(criteria, _levels(assessment))
+    _criterion_scores, areas, overall = scoring.score_self(criteria, _levels(assessment))
     return render_template("assessment/review.html", assessment=assessment, criteria=criteria, areas=areas,
                            overall=overall, missing=services.missing(assessment, criteria), lang=language(),
-                           submit_form=ConfirmForm(), reopen_form=ReopenForm(),
+                           submit_form=ConfirmForm(), reopen_form=reopen_form,
                            can_edit=can_edit_assessment(current_user, assessment),
-                           can_reopen=can_reopen_assessment(current_user, assessment))
+                           can_reopen=can_reopen_assessment(current_user, assessment)), status
 
 
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])
@@ -243,8 +246,4 @@ def reopen(assessment_id: int):
                                                                                            form.reason.data)):
         flash(_("The assessment is reopened for the municipality."), "success")
         return redirect(url_for("assessment.review", assessment_id=assessment_id))
-    criteria = services.criteria_of(assessment)
-    _scores, areas, overall = scoring.score_self(criteria, _levels(assessment))
-    return render_template("assessment/review.html", assessment=assessment, criteria=criteria, areas=areas,
-                           overall=overall, missing=services.missing(assessment, criteria), lang=language(),
-                           submit_form=ConfirmForm(), reopen_form=form, can_edit=False, can_reopen=True), 422
+    return _review_page(assessment, form, 422)
