@@ -78,6 +78,25 @@ def can_reopen_assessment(user: Any, assessment: Any) -> bool:
     return user.is_authenticated and user.role == Role.COORDINATOR and assessment.status == "submitted"
 
 
+works_on_applications = is_staff | is_coordinator
+# Who may take each application step (the transition table in review/states.py says when).
+APPLICATION_ACTIONS = {
+    "submit": Role.STAFF, "withdraw": Role.STAFF,
+    "start_screening": Role.COORDINATOR, "accept": Role.COORDINATOR, "reject": Role.COORDINATOR,
+}
+
+
+def can_view_application(user: Any, application: Any) -> bool:
+    return can_see_municipality(user, application.municipality_id)
+
+
+def can_take_application_action(user: Any, application: Any, action: str) -> bool:
+    role = APPLICATION_ACTIONS.get(action)
+    if role is None or not user.is_authenticated or user.role != role:
+        return False
+    return role != Role.STAFF or user.municipality_id == application.municipality_id
+
+
 def can_see_municipality(user: Any, municipality_id: int | None) -> bool:
     """Staff see only their own municipality's private data; coordinators see all."""
     if not user.is_authenticated:

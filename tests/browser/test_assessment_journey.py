@@ -87,6 +87,27 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     assert "Põhimõtted on arutlusel." in page.inner_text("main")
     axe.check(page)
 
+    # The submitted self-assessment becomes an application.
+    page.goto(base + "/applications/")
+    axe.check(page)
+    page.click(f"form[action='/applications/new/{assessment}'] button")
+    page.wait_for_url(re.compile(r".*/applications/\d+$"))
+    axe.check(page)
+    application = page.url
+    page.click("form[action$='/submit'] button")
+    page.wait_for_selector(".flash--success")
+    axe.check(page)
+    page.click("form[action='/logout'] button")
+    page.goto(base + "/login")
+    page.fill("#email", "koordinaator@demo.kaasav.ee")
+    page.fill("#password", demo.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/dashboard")
+    page.goto(application)
+    page.click("form[action$='/start_screening'] button")
+    page.wait_for_selector("text=Eeltingimuste kontroll")
+    axe.check(page)
+
 
 def test_coordinator_criteria_page_is_accessible(page, live_server, axe):
     base = live_server.url

@@ -1,0 +1,1 @@
+"""Applications, the assessor panel, reviews and decisions (in progress: calibration statistics so far)."""
