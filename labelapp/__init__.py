@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
     from labelapp.core import views as core
     from labelapp.criteria import views as criteria
+    from labelapp.review import panel_views  # noqa: F401  (adds its routes to the review blueprint)
     from labelapp.review import views as review
     from labelapp.surveys import views as surveys
 
@@ -104,7 +105,8 @@ def register_commands(app: Flask) -> None:
     from labelapp.core.cli import demo_cli, mail_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.municipalities.cli import municipalities_cli
+    from labelapp.review.cli import panels_cli
     from labelapp.surveys.cli import survey_cli
 
-    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli):
+    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, panels_cli):
         app.cli.add_command(group)

@@ -65,6 +65,10 @@ DEFAULTS: dict[str, object] = {
     "SURVEY_URL_TIMEOUT": 30,
     "SURVEY_URL_MAX_REDIRECTS": 3,
     "SURVEY_URL_ALLOWED_HOSTS": [],
+    # Assessor panels: suggested size, days to review, reminder this many days before the deadline.
+    "PANEL_SIZE": 3,
+    "REVIEW_DAYS": 30,
+    "REVIEW_REMINDER_DAYS": 5,
     # Folder of criteria files (<framework>/<version>.yaml); default: criteria/ beside the package.
     "CRITERIA_DIR": None,
     # Country of the municipality list used when a code is given without one (CLI, imports).

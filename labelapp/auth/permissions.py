@@ -78,7 +78,7 @@ def can_reopen_assessment(user: Any, assessment: Any) -> bool:
     return user.is_authenticated and user.role == Role.COORDINATOR and assessment.status == "submitted"
 
 
-works_on_applications = is_staff | is_coordinator
+works_on_applications = is_staff | is_coordinator | is_assessor
 # Who may take each application step (the transition table in review/states.py says when).
 APPLICATION_ACTIONS = {
     "submit": Role.STAFF, "withdraw": Role.STAFF,
@@ -87,7 +87,14 @@ APPLICATION_ACTIONS = {
 
 
 def can_view_application(user: Any, application: Any) -> bool:
+    """Coordinators, the municipality's staff, and the assessors on its panel (a conflict removes them)."""
+    if user.is_authenticated and user.role == Role.ASSESSOR:
+        return any(member.user_id == user.id for member in application.panel)
     return can_see_municipality(user, application.municipality_id)
+
+
+def is_panel_chair(user: Any, application: Any) -> bool:
+    return user.is_authenticated and any(m.user_id == user.id and m.is_chair for m in application.panel)
 
 
 def can_take_application_action(user: Any, application: Any, action: str) -> bool:

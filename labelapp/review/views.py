@@ -14,6 +14,7 @@ from labelapp.auth.permissions import (
     access,
     can_take_application_action,
     can_view_application,
+    is_panel_chair,
     is_staff,
     works_on_applications,
 )
@@ -23,7 +24,7 @@ from labelapp.extensions import db
 from labelapp.review import services
 from labelapp.review.forms import ReasonForm
 from labelapp.review.labels import ACTION_LABELS
-from labelapp.review.models import Application
+from labelapp.review.models import Application, PanelMember
 from labelapp.review.states import NEEDS_REASON, Action, ApplicationStatus, allowed_actions
 
 bp = Blueprint("review", __name__, url_prefix="/applications")
@@ -44,6 +45,8 @@ def index():
     if status in {s.value for s in ApplicationStatus}:
         query = query.where(Application.status == ApplicationStatus(status))
     ready = []
+    if current_user.role == Role.ASSESSOR:
+        query = query.where(Application.panel.any(PanelMember.user_id == current_user.id))
     if current_user.role == Role.STAFF:
         query = query.where(Application.municipality_id == current_user.municipality_id)
         ready = db.session.scalars(
@@ -83,7 +86,10 @@ def detail(application_id: int):
     return render_template("review/detail.html", application=application, criteria=criteria,
                            result=application.snapshot["result"], survey=application.snapshot["inputs"]["survey"],
                            history=history, actions=actions, needs_reason=NEEDS_REASON, checks=checks,
-                           lang=str(get_locale()), form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a])
+                           lang=str(get_locale()), form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
+                           on_panel=any(m.user_id == current_user.id for m in application.panel)
+                           and application.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.CLARIFICATION),
+                           is_chair=is_panel_chair(current_user, application))
 
 
 @bp.route("/<int:application_id>/<action>", methods=["POST"])

@@ -107,6 +107,43 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     page.click("form[action$='/start_screening'] button")
     page.wait_for_selector("text=Eeltingimuste kontroll")
     axe.check(page)
+    page.click("form[action$='/accept'] button")
+    page.wait_for_selector(".flash--success")
+
+    # The coordinator forms the panel from the suggestion; two assessors review; the chair consolidates.
+    page.goto(application + "/panel?suggest=1")
+    axe.check(page)
+    assert page.locator("input[name=members]:checked").count() == 2
+    page.click("main button[type=submit]")
+    page.wait_for_url(application)
+    axe.check(page)
+    page.click("form[action='/logout'] button")
+    for email in ("hindaja2@demo.kaasav.ee", "hindaja1@demo.kaasav.ee"):
+        page.goto(base + "/login")
+        page.fill("#email", email)
+        page.fill("#password", demo.PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_url(base + "/dashboard")
+        page.goto(application + "/review")
+        axe.check(page)
+        for select in page.locator("select[name^=level-]").all():
+            select.select_option("1")
+        page.check("input[name=recommendation][value=award]")
+        page.click("button[value=submit]")
+        page.wait_for_selector(".flash--success")
+        axe.check(page)
+        if email.startswith("hindaja2"):
+            page.click("form[action='/logout'] button")
+    page.goto(application + "/consolidate")  # Hannes Hindaja chairs: the least loaded, first by name
+    axe.check(page)
+    for select in page.locator("select[name^=level-]").all():
+        select.select_option("1")
+    page.check("input[name=recommendation][value=award]")
+    page.fill("#reasons", "Mõlemad hindajad nõustuvad enesehindamisega.")
+    page.click("main button[type=submit]")
+    page.wait_for_url(application)
+    assert "komisjon on soovitanud" in page.inner_text("main")
+    axe.check(page)
 
 
 def test_coordinator_criteria_page_is_accessible(page, live_server, axe):

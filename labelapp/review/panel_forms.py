@@ -1,0 +1,72 @@
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from labelapp.auth.models import TIE_LABELS
+from labelapp.criteria.schema import CriteriaFile
+
+
+class PanelForm(FlaskForm):
+    # Rendered by hand in review/panel.html (conflicted assessors are shown, disabled, with the reason).
+    members = SelectMultipleField(_l("Assessors"), choices=[], coerce=str, validators=[DataRequired()])
+    chair = SelectField(_l("Chair"), choices=[], validators=[DataRequired()])
+    deadline = DateField(_l("Reviews due"), validators=[DataRequired()], description=_l("Date as YYYY-MM-DD."))
+
+    @classmethod
+    def build(cls, candidates, days: int, **kwargs) -> "PanelForm":
+        form = cls(**kwargs)
+        # Conflicted assessors are not valid choices: a forged submission naming one fails validation too.
+        form.members.choices = [SelectChoice(str(c.user.id), c.user.name) for c in candidates if not c.conflicted]
+        form.chair.choices = [SelectChoice(str(c.user.id), c.user.name) for c in candidates if not c.conflicted]
+        if form.deadline.data is None:
+            form.deadline.data = dt.date.today() + dt.timedelta(days=days)
+        return form
+
+
+class ConflictForm(FlaskForm):
+    kind = SelectField(_l("Kind of conflict"), validators=[DataRequired()],
+                       choices=[SelectChoice(k.value, label) for k, label in TIE_LABELS.items()])
+    note = TextAreaField(_l("Details (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+RECOMMENDATION_CHOICES = [("award", _l("Award the label")), ("decline", _l("Decline")), ("unsure", _l("Unsure"))]
+
+
+def level_choices(criteria: CriteriaFile, criterion, language: str) -> list[SelectChoice]:
+    labels = {s.level: s.label.get(language) for s in criteria.scale}
+    return [SelectChoice("", _l("— choose —"))] + [
+        SelectChoice(str(level.level), f"{level.level} – {labels[level.level]}") for level in criterion.levels]
+
+
+def review_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
+    """level-<id> and comment-<id> per criterion, plus the overall recommendation and comment."""
+    attributes = {}
+    for _area, criterion in criteria.criteria():
+        key = criterion.id.replace(".", "--")
+        attributes[f"level-{key}"] = SelectField(criterion.title.get(language),
+                                                 choices=level_choices(criteria, criterion, language),
+                                                 validators=[Optional()])
+        attributes[f"comment-{key}"] = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+    attributes["recommendation"] = RadioField(_l("Recommendation"), choices=[
+        SelectChoice(v, label) for v, label in RECOMMENDATION_CHOICES], validators=[Optional()])
+    attributes["comment"] = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=10000)])
+    return type("ReviewForm", (FlaskForm,), attributes)(**kwargs)
+
+
+def consolidation_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
+    attributes = {}
+    for _area, criterion in criteria.criteria():
+        key = criterion.id.replace(".", "--")
+        attributes[f"level-{key}"] = SelectField(criterion.title.get(language),
+                                                 choices=level_choices(criteria, criterion, language),
+                                                 validators=[Optional()])
+        attributes[f"reason-{key}"] = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    attributes["recommendation"] = RadioField(_l("Panel recommendation"), choices=[
+        SelectChoice(v, label) for v, label in RECOMMENDATION_CHOICES[:2]], validators=[Optional()])
+    attributes["reasons"] = TextAreaField(_l("Reasons for the recommendation"),
+                                          validators=[Optional(), Length(max=10000)])
+    return type("ConsolidationForm", (FlaskForm,), attributes)(**kwargs)

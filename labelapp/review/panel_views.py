@@ -1,0 +1,124 @@
+"""Panel pages: the coordinator forms the panel, assessors review or declare a conflict, the chair consolidates."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from labelapp.assessment import services as assessment_services
+from labelapp.auth.models import TieKind, User
+from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_panel_chair
+from labelapp.core.forms import commit_or_flash, commit_or_report, form_status
+from labelapp.extensions import db
+from labelapp.review import panel, reviews
+from labelapp.review.panel_forms import (
+    RECOMMENDATION_CHOICES,
+    ConflictForm,
+    PanelForm,
+    consolidation_form,
+    review_form,
+)
+from labelapp.review.views import bp, get_application
+
+
+def _key(criterion_id: str) -> str:
+    return criterion_id.replace(".", "--")
+
+
+@bp.route("/<int:application_id>/panel", methods=["GET", "POST"])
+@access(is_coordinator)
+def form_panel(application_id: int):
+    application = get_application(application_id)
+    found = panel.candidates(application)
+    form = PanelForm.build(found, current_app.config["REVIEW_DAYS"])
+    if request.method == "GET":
+        if application.panel:
+            form.members.data = [str(m.user_id) for m in application.panel]
+            form.chair.data = next((str(m.user_id) for m in application.panel if m.is_chair), None)
+        elif request.args.get("suggest"):
+            members, chair = panel.suggest(application)
+            form.members.data, form.chair.data = [str(u.id) for u in members], str(chair.id) if chair else None
+    if form.validate_on_submit():
+        members = [db.get_or_404(User, int(i)) for i in form.members.data]
+        chair = db.get_or_404(User, int(form.chair.data))
+        if commit_or_report(form.members, lambda: panel.assign(application, members, chair, form.deadline.data,
+                                                               base_url=request.host_url)):
+            flash(_("The panel is saved and the new members are informed."), "success")
+            return redirect(url_for("review.detail", application_id=application.id))
+    return render_template("review/panel.html", application=application, form=form, candidates=found), \
+        form_status(form)
+
+
+@bp.route("/<int:application_id>/conflict", methods=["POST"])
+@access(is_assessor)
+def declare_conflict(application_id: int):
+    application = get_application(application_id)
+    form = ConflictForm()
+    if form.validate_on_submit() and commit_or_flash(lambda: panel.declare_conflict(
+            application, current_user._get_current_object(), TieKind(form.kind.data), form.note.data or "",
+            base_url=request.host_url)):
+        flash(_("Your conflict of interest is recorded and you have left the panel. The coordinator is told."),
+              "success")
+        return redirect(url_for("review.index"))
+    return redirect(url_for("review.detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/review", methods=["GET", "POST"])
+@access(is_assessor)
+def review(application_id: int):
+    application = get_application(application_id)
+    criteria = assessment_services.criteria_of(application.assessment)
+    language = str(get_locale())
+    mine = reviews.own_review(application, current_user)
+    form = review_form(criteria, language)
+    if request.method == "GET" and mine:
+        for cid, value in mine.levels.items():
+            if f"level-{_key(cid)}" in form:
+                form[f"level-{_key(cid)}"].data = "" if value["level"] is None else str(value["level"])
+                form[f"comment-{_key(cid)}"].data = value["comment"]
+        form.recommendation.data, form.comment.data = mine.recommendation or None, mine.comment
+    if form.validate_on_submit() and not (mine and mine.submitted):
+        levels = {c.id: (int(form[f"level-{_key(c.id)}"].data) if form[f"level-{_key(c.id)}"].data else None,
+                         form[f"comment-{_key(c.id)}"].data or "") for _a, c in criteria.criteria()}
+        if commit_or_report(form.recommendation, lambda: reviews.save(
+                application, current_user, levels, form.recommendation.data or "", form.comment.data or "",
+                criteria, submit=request.form.get("then") == "submit")):
+            flash(_("Your review is saved."), "success")
+            return redirect(url_for("review.review", application_id=application.id))
+    others = [r for r in reviews.visible_reviews(application, current_user) if r.user_id != current_user.id]
+    answers = assessment_services.answers_of(application.assessment)
+    return render_template("review/review.html", application=application, criteria=criteria, form=form,
+                           mine=mine, others=others, answers=answers, key=_key, lang=language,
+                           evidence=_evidence(application), conflict_form=ConflictForm(),
+                           recommendation_label=lambda v: dict(RECOMMENDATION_CHOICES).get(v, "–")), form_status(form)
+
+
+def _evidence(application) -> dict:
+    grouped: dict[str, list] = {}
+    for item in application.assessment.evidence:
+        grouped.setdefault(item.criterion_id, []).append(item)
+    return grouped
+
+
+@bp.route("/<int:application_id>/consolidate", methods=["GET", "POST"])
+@access(is_assessor)
+def consolidate(application_id: int):
+    application = get_application(application_id)
+    if not is_panel_chair(current_user, application):
+        abort(403)
+    criteria = assessment_services.criteria_of(application.assessment)
+    language = str(get_locale())
+    form = consolidation_form(criteria, language)
+    submitted = reviews.visible_reviews(application, current_user)
+    if form.validate_on_submit():
+        levels = {c.id: (int(form[f"level-{_key(c.id)}"].data) if form[f"level-{_key(c.id)}"].data else None,
+                         form[f"reason-{_key(c.id)}"].data or "") for _a, c in criteria.criteria()}
+        if commit_or_report(form.reasons, lambda: reviews.consolidate(
+                application, current_user, levels, form.recommendation.data or "", form.reasons.data or "",
+                criteria)):
+            flash(_("The panel's recommendation is recorded."), "success")
+            return redirect(url_for("review.detail", application_id=application.id))
+    return render_template("review/consolidate.html", application=application, criteria=criteria, form=form,
+                           reviews=[r for r in submitted if r.submitted], spreads=reviews.spreads(submitted, criteria),
+                           answers=assessment_services.answers_of(application.assessment), key=_key,
+                           lang=language), form_status(form)
