@@ -16,7 +16,7 @@ from labelapp.review import panel, reviews, services
 from labelapp.review.models import Application, PanelMember
 from labelapp.review.states import Action, ApplicationStatus
 from tests.support.factories import filled_assessment, make_user, open_round
-from tests.support.web import csrf_token, login, submit
+from tests.support.web import csrf_token, login
 
 DEADLINE = (dt.date.today() + dt.timedelta(days=20)).isoformat()
 
