@@ -5,5 +5,12 @@ from labelapp.auth.models import AssessorTie, AuthToken, LoginAttempt, User  # n
 from labelapp.core.models import AuditEntry, OutboxMessage  # noqa: F401
 from labelapp.criteria.models import CriteriaVersion, Round  # noqa: F401
 from labelapp.municipalities.models import Municipality  # noqa: F401
-from labelapp.review.models import Application, ConflictDeclaration, PanelDecision, PanelMember, Review  # noqa: F401,E501
+from labelapp.review.models import (  # noqa: F401
+    Application,
+    Clarification,
+    ConflictDeclaration,
+    PanelDecision,
+    PanelMember,
+    Review,
+)
 from labelapp.surveys.models import SurveyResult, SurveyWave  # noqa: F401

@@ -117,3 +117,20 @@ class PanelDecision(db.Model):
     verified: Mapped[dict] = mapped_column(JSON, default=dict)  # scoring engine output on the panel levels
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Clarification(db.Model):
+    """A panel question to the municipality and its answer; the review clock stops while it is open."""
+
+    __tablename__ = "clarification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    asked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])

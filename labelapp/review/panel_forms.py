@@ -2,9 +2,9 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, Optional
 
 from labelapp.auth.models import TIE_LABELS
 from labelapp.criteria.schema import CriteriaFile
@@ -70,3 +70,29 @@ def consolidation_form(criteria: CriteriaFile, language: str, **kwargs) -> Flask
     attributes["reasons"] = TextAreaField(_l("Reasons for the recommendation"),
                                           validators=[Optional(), Length(max=10000)])
     return type("ConsolidationForm", (FlaskForm,), attributes)(**kwargs)
+
+
+class QuestionForm(FlaskForm):
+    question = TextAreaField(_l("Question to the municipality"), validators=[DataRequired(), Length(min=10, max=5000)],
+                             description=_l("The review time is paused until the municipality answers."))
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=10000)])
+    criterion = SelectField(_l("Add evidence for criterion (optional)"), choices=[], validators=[Optional()])
+    title = StringField(_l("Evidence title"), validators=[Optional(), Length(max=255)])
+    url = URLField(_l("Evidence web address"), validators=[Optional(), URL(), Length(max=2000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.url.data and not (self.criterion.data and self.title.data):
+            self.url.errors = [*self.url.errors, _l("With a link, choose the criterion and give a title.")]
+            return False
+        return valid
+
+
+def build_answer_form(criteria: CriteriaFile, language: str) -> AnswerForm:
+    form = AnswerForm()
+    form.criterion.choices = [SelectChoice("", _l("— none —"))] + [
+        SelectChoice(c.id, c.title.get(language)) for _area, c in criteria.criteria()]
+    return form

@@ -7,14 +7,17 @@ from flask_login import current_user
 
 from labelapp.assessment import services as assessment_services
 from labelapp.auth.models import TieKind, User
-from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_panel_chair
+from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_panel_chair, is_staff
 from labelapp.core.forms import commit_or_flash, commit_or_report, form_status
 from labelapp.extensions import db
-from labelapp.review import panel, reviews
+from labelapp.review import clarification, panel, reviews
 from labelapp.review.panel_forms import (
     RECOMMENDATION_CHOICES,
+    AnswerForm,
     ConflictForm,
     PanelForm,
+    QuestionForm,
+    build_answer_form,
     consolidation_form,
     review_form,
 )
@@ -122,3 +125,36 @@ def consolidate(application_id: int):
                            reviews=[r for r in submitted if r.submitted], spreads=reviews.spreads(submitted, criteria),
                            answers=assessment_services.answers_of(application.assessment), key=_key,
                            lang=language), form_status(form)
+
+
+@bp.route("/<int:application_id>/clarification", methods=["POST"])
+@access(is_assessor)
+def ask_clarification(application_id: int):
+    application = get_application(application_id)
+    form = QuestionForm()
+    if form.validate_on_submit() and commit_or_flash(lambda: clarification.ask(
+            application, current_user._get_current_object(), form.question.data, base_url=request.host_url)):
+        flash(_("The question is sent to the municipality."), "success")
+    elif form.errors:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("review.detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/clarification/answer", methods=["POST"])
+@access(is_staff)
+def answer_clarification(application_id: int):
+    application = get_application(application_id)
+    form = answer_form(application)
+    evidence = (form.criterion.data, form.title.data or "", form.url.data) if form.url.data else None
+    if form.validate_on_submit() and commit_or_flash(lambda: clarification.answer(
+            application, current_user._get_current_object(), form.answer.data, evidence,
+            base_url=request.host_url)):
+        flash(_("Your answer is sent to the panel."), "success")
+    elif form.errors:
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("review.detail", application_id=application.id))
+
+
+
+def answer_form(application) -> AnswerForm:
+    return build_answer_form(assessment_services.criteria_of(application.assessment), str(get_locale()))

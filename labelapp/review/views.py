@@ -21,10 +21,11 @@ from labelapp.auth.permissions import (
 from labelapp.core.forms import ConfirmForm, commit_or_flash
 from labelapp.core.models import AuditEntry
 from labelapp.extensions import db
-from labelapp.review import services
+from labelapp.review import clarification, services
 from labelapp.review.forms import ReasonForm
 from labelapp.review.labels import ACTION_LABELS
 from labelapp.review.models import Application, PanelMember
+from labelapp.review.panel_forms import QuestionForm, build_answer_form
 from labelapp.review.states import NEEDS_REASON, Action, ApplicationStatus, allowed_actions
 
 bp = Blueprint("review", __name__, url_prefix="/applications")
@@ -83,12 +84,19 @@ def detail(application_id: int):
     actions = [a for a in allowed_actions(application.status)
                if can_take_application_action(current_user, application, a.value)]
     checks = services.screening_checks(application) if current_user.role == Role.COORDINATOR else []
+    on_panel = any(m.user_id == current_user.id for m in application.panel)
+    reviewing = on_panel and application.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.CLARIFICATION)
+    answering = current_user.role == Role.STAFF and application.status == ApplicationStatus.CLARIFICATION
+    language = str(get_locale())
     return render_template("review/detail.html", application=application, criteria=criteria,
+                           clarifications=clarification.history(application),
+                           question_form=QuestionForm() if reviewing and application.status ==
+                           ApplicationStatus.IN_REVIEW else None,
+                           answer_form=build_answer_form(criteria, language) if answering else None,
                            result=application.snapshot["result"], survey=application.snapshot["inputs"]["survey"],
                            history=history, actions=actions, needs_reason=NEEDS_REASON, checks=checks,
-                           lang=str(get_locale()), form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
-                           on_panel=any(m.user_id == current_user.id for m in application.panel)
-                           and application.status in (ApplicationStatus.IN_REVIEW, ApplicationStatus.CLARIFICATION),
+                           lang=language, form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
+                           on_panel=reviewing,
                            is_chair=is_panel_chair(current_user, application))
 
 
