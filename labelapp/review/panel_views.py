@@ -10,7 +10,7 @@ from labelapp.auth.models import TieKind, User
 from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_panel_chair, is_staff
 from labelapp.core.forms import commit_or_flash, commit_or_report, form_status
 from labelapp.extensions import db
-from labelapp.review import clarification, panel, reviews
+from labelapp.review import analytics, clarification, panel, reviews
 from labelapp.review.panel_forms import (
     RECOMMENDATION_CHOICES,
     AnswerForm,
@@ -158,3 +158,11 @@ def answer_clarification(application_id: int):
 
 def answer_form(application) -> AnswerForm:
     return build_answer_form(assessment_services.criteria_of(application.assessment), str(get_locale()))
+
+
+@bp.route("/calibration")
+@access(is_coordinator)
+def calibration():
+    """Per assessor: mean offset from the panel level; per round: Krippendorff's alpha; per municipality:
+    self-assessment inflation (self level minus panel level)."""
+    return render_template("review/calibration.html", data=analytics.calibration())

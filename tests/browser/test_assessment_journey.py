@@ -16,6 +16,14 @@ def tab_until(page, selector: str, limit: int = 250) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def log_in(page, base, email):
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", demo.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/dashboard")
+
+
 def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp_path):
     base = live_server.url
     page.goto(base + "/login")
@@ -118,6 +126,29 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     page.wait_for_url(application)
     axe.check(page)
     page.click("form[action='/logout'] button")
+
+    # An assessor asks for clarification; the municipality answers with a link; the review continues.
+    log_in(page, base, "hindaja2@demo.kaasav.ee")
+    page.goto(application)
+    page.fill("#question", "Palun lisage volikogu otsus kaasamise põhimõtete kohta.")
+    page.click("form[action$='/clarification'] button")
+    page.wait_for_selector(".flash--success")
+    assert "täpsustus küsitud" in page.inner_text("main")
+    axe.check(page)
+    page.click("form[action='/logout'] button")
+    log_in(page, base, "tallinn@demo.kaasav.ee")
+    page.goto(application)
+    axe.check(page)
+    page.fill("#answer", "Otsus on volikogu 12. mai protokollis.")
+    page.select_option("#criterion", "strategy.principles")
+    page.fill("#title", "Volikogu protokoll")
+    page.fill("#url", "https://www.tallinn.ee/protokoll")
+    page.click("form[action$='/clarification/answer'] button")
+    page.wait_for_selector(".flash--success")
+    assert "hindamisel" in page.inner_text("main")
+    axe.check(page)
+    page.click("form[action='/logout'] button")
+
     for email in ("hindaja2@demo.kaasav.ee", "hindaja1@demo.kaasav.ee"):
         page.goto(base + "/login")
         page.fill("#email", email)
@@ -143,6 +174,11 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     page.click("main button[type=submit]")
     page.wait_for_url(application)
     assert "komisjon on soovitanud" in page.inner_text("main")
+    axe.check(page)
+    page.click("form[action='/logout'] button")
+    log_in(page, base, "koordinaator@demo.kaasav.ee")
+    page.goto(base + "/applications/calibration")
+    assert page.locator("svg.chart").count() == 2
     axe.check(page)
 
 

@@ -16,6 +16,7 @@ from labelapp.review import panel, reviews, services
 from labelapp.review.models import Application, PanelMember
 from labelapp.review.states import Action, ApplicationStatus
 from tests.support.factories import filled_assessment, make_user, open_round
+from tests.support.queries import count_queries
 from tests.support.web import csrf_token, login
 
 DEADLINE = (dt.date.today() + dt.timedelta(days=20)).isoformat()
@@ -101,6 +102,11 @@ def test_assigned_assessors_are_emailed_and_may_open_the_application(app, client
     assert outsider.get(f"/applications/{setup['application']}").status_code == 404
 
 
+def find_user_name(app, email: str) -> str:
+    with app.app_context():
+        return find_user(email).name
+
+
 def review_data(client, url, level: str, comment: str, then: str) -> dict:
     page = client.get(url).get_data(as_text=True)
     data = {"csrf_token": csrf_token(page), "recommendation": "award", "comment": comment, "then": then}
@@ -135,7 +141,17 @@ def test_reviews_are_hidden_until_ones_own_is_submitted_and_chair_consolidates(a
     assert refused.status_code == 422
     for field in re.findall(r'name="(reason-[^"]+)"', page):
         data[field] = "Panel agreed on the middle level."
+    coordinator = client
+    with count_queries(app) as before:
+        assert coordinator.get("/applications/calibration").status_code == 200
     assert clients[a].post(consolidate, data=data).status_code == 302
+    with count_queries(app) as after:
+        html = coordinator.get("/applications/calibration").get_data(as_text=True)
+    assert len(after) == len(before)  # the page's queries do not grow with decided applications
+    names = {email: find_user_name(app, email) for email in (a, b, c)}
+    assert re.search(rf"{names[a]}</th><td>\+1[.,]00", html)
+    assert re.search(rf"{names[b]}</th><td>-1[.,]00", html)
+    assert re.search(rf"{names[c]}</th><td>\+0[.,]00", html)
     with app.app_context():
         application = db.session.get(Application, setup["application"])
         assert application.status == ApplicationStatus.RECOMMENDED
