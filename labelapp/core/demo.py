@@ -21,6 +21,7 @@ ACCOUNTS = [
     ("koordinaator@demo.kaasav.ee", "Kadri Koordinaator", Role.COORDINATOR, None),
     ("hindaja1@demo.kaasav.ee", "Hannes Hindaja", Role.ASSESSOR, None),
     ("hindaja2@demo.kaasav.ee", "Helen Hindaja", Role.ASSESSOR, None),
+    ("hindaja3@demo.kaasav.ee", "Hugo Hindaja", Role.ASSESSOR, None),
     ("tallinn@demo.kaasav.ee", "Tiina Tallinnast", Role.STAFF, "0784"),
     ("tartu@demo.kaasav.ee", "Toomas Tartust", Role.STAFF, "0793"),
     ("saaremaa@demo.kaasav.ee", "Sirje Saaremaalt", Role.STAFF, "0714"),

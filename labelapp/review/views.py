@@ -24,7 +24,7 @@ from labelapp.extensions import db
 from labelapp.review import clarification, services
 from labelapp.review.forms import ReasonForm
 from labelapp.review.labels import ACTION_LABELS
-from labelapp.review.models import Application, PanelMember
+from labelapp.review.models import Application, PanelDecision, PanelMember
 from labelapp.review.panel_forms import QuestionForm, build_answer_form
 from labelapp.review.states import NEEDS_REASON, Action, ApplicationStatus, allowed_actions
 
@@ -97,6 +97,8 @@ def detail(application_id: int):
                            history=history, actions=actions, needs_reason=NEEDS_REASON, checks=checks,
                            lang=language, form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
                            on_panel=reviewing,
+                           decision=db.session.scalar(select(PanelDecision).where(
+                               PanelDecision.application_id == application.id)),
                            is_chair=is_panel_chair(current_user, application))
 
 

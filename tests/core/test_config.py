@@ -75,7 +75,7 @@ def test_demo_seed_is_idempotent_and_prints_logins(app, runner):
     first = runner.invoke(args=["demo", "seed"])
     second = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == second.exit_code == 0
-    assert "6 new accounts" in first.output and "0 new accounts" in second.output
+    assert "7 new accounts" in first.output and "0 new accounts" in second.output
     for email in ("koordinaator@demo.kaasav.ee", "hindaja1@demo.kaasav.ee", "tallinn@demo.kaasav.ee"):
         assert email in second.output
     assert "demo-parool-2026" in second.output

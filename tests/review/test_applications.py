@@ -10,7 +10,7 @@ from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
 from labelapp.review import services
 from labelapp.review.models import Application
-from labelapp.review.states import ApplicationStatus
+from labelapp.review.states import TRANSITIONS, ApplicationStatus
 from labelapp.surveys import services as survey_services
 from tests.support.factories import filled_assessment, open_round
 from tests.support.web import csrf_token, login, submit
@@ -134,3 +134,21 @@ def test_application_pins_the_survey_result_in_force(app, users, submitted, tmp_
         assert application.survey_result_id == pinned
         assert application.survey_result.value == 64.0
         assert survey_services.latest_result(application.municipality_id).value == 40.0
+
+
+@pytest.mark.parametrize("pair", sorted(TRANSITIONS, key=lambda p: (p[0].value, p[1].value)),
+                         ids=lambda p: f"{p[0].value}-{p[1].value}")
+def test_every_transition_writes_exactly_one_audit_row(app, users, submitted, pair):
+    status, action = pair
+    with app.test_request_context():
+        application = services.create(db.session.get(assessment_services.Assessment, submitted),
+                                      find_user(users["staff"]))
+        application.status = status
+        db.session.flush()
+        before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+        services.change_status(application, action, "A reason long enough")
+        rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(2)).all()
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before + 1
+        assert rows[0].action == f"application.{action.value}"
+        assert (rows[0].before["status"], rows[0].after["status"]) == (status.value, TRANSITIONS[pair].value)
+        db.session.rollback()
