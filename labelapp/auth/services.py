@@ -10,9 +10,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from labelapp.auth import passwords
@@ -148,19 +148,10 @@ def use_token(raw: str, purpose: TokenPurpose, new_password: str) -> User:
 
 def send_token_mail(user: User, purpose: TokenPurpose, raw: str, base_url: str | None) -> None:
     endpoint = "auth.accept_invitation" if purpose == TokenPurpose.INVITE else "auth.reset_password"
-    # Built from the URL map, not url_for: invitations are also sent from the command line, with no request.
-    path = current_app.url_map.bind("localhost").build(endpoint, {"token": raw})
-    link = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
-    # Staff and assessors read these in Estonian first; the English text follows in the same message.
-    parts = []
-    for locale in ("et", "en"):
-        with force_locale(locale):
-            parts.append(render_template(f"auth/mail/{purpose.value}.txt", user=user, link=link,
-                                         hours=_token_hours(purpose)))
-    with force_locale("et"):
-        subject = (_("Invitation to the inclusive municipality label service") if purpose == TokenPurpose.INVITE
-                   else _("Password reset for the inclusive municipality label service"))
-    mail.queue(user.email, subject, "\n\n---\n\n".join(parts))
+    subject = (_l("Invitation to the inclusive municipality label service") if purpose == TokenPurpose.INVITE
+               else _l("Password reset for the inclusive municipality label service"))
+    mail.queue_bilingual(user.email, subject, f"auth/mail/{purpose.value}.txt", user=user,
+                         link=mail.absolute_link(endpoint, base_url, token=raw), hours=_token_hours(purpose))
 
 
 def _token_hours(purpose: TokenPurpose) -> int:

@@ -11,7 +11,8 @@ import sys
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,25 @@ from labelapp.extensions import db
 
 _NEW = "outbox_new"
 _COMMITTED = "outbox_committed"
+
+
+def absolute_link(endpoint: str, base_url: str | None = None, **values) -> str:
+    """An absolute link for e-mails. Built from the URL map rather than url_for, since mail is also sent from
+    the command line, where there is no request (then PUBLIC_BASE_URL gives the host)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
+
+
+def queue_bilingual(to_address: str, subject, template: str, subject_detail: str = "", **context) -> OutboxMessage:
+    """Queue a message rendered from ``template`` in Estonian, then English in the same e-mail (people read
+    Estonian first); ``subject`` is a lazy text, given in Estonian, followed by ``subject_detail``."""
+    parts = []
+    for locale in ("et", "en"):
+        with force_locale(locale):
+            parts.append(render_template(template, **context))
+    with force_locale("et"):
+        subject_text = str(subject) + (f": {subject_detail}" if subject_detail else "")
+    return queue(to_address, subject_text, "\n\n---\n\n".join(parts))
 
 
 def queue(to_address: str, subject: str, body: str) -> OutboxMessage:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from labelapp.assessment.models import Evidence, EvidenceKind
@@ -78,15 +77,12 @@ def answer(application: Application, user: User, text: str, evidence: tuple[str,
     return item
 
 
+SUBJECTS = {"question": _l("The panel asks for clarification"),
+            "answer": _l("The municipality answered the panel's question")}
+
+
 def _notify(user: User, application: Application, template: str, base_url: str | None, **context) -> None:
-    link = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + \
-        current_app.url_map.bind("localhost").build("review.detail", {"application_id": application.id})
-    parts = []
-    for locale in ("et", "en"):
-        with force_locale(locale):
-            parts.append(render_template(f"review/mail/{template}.txt", user=user, application=application,
-                                         link=link, **context))
-    with force_locale("et"):
-        subject = _("The panel asks for clarification") if template == "question" else \
-            _("The municipality answered the panel's question")
-    mail.queue(user.email, f"{subject}: {application.municipality.name}", "\n\n---\n\n".join(parts))
+    mail.queue_bilingual(user.email, SUBJECTS[template], f"review/mail/{template}.txt",
+                         subject_detail=application.municipality.name, user=user, application=application,
+                         link=mail.absolute_link("review.detail", base_url, application_id=application.id),
+                         **context)

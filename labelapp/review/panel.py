@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from labelapp.auth.models import AssessorTie, Role, User
@@ -151,17 +151,13 @@ def remind_due(today: dt.date, days_before: int) -> int:
     return count
 
 
+SUBJECTS = {"assigned": _l("You are assigned to assess an application"),
+            "conflict": _l("An assessor declared a conflict of interest"),
+            "reminder": _l("Reminder: your review is due")}
+
+
 def _notify(user: User, application: Application, template: str, base_url: str | None, **context) -> None:
-    link = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + \
-        current_app.url_map.bind("localhost").build("review.detail", {"application_id": application.id})
-    subjects = {"assigned": _("You are assigned to assess an application"),
-                "conflict": _("An assessor declared a conflict of interest"),
-                "reminder": _("Reminder: your review is due")}
-    parts = []
-    for locale in ("et", "en"):
-        with force_locale(locale):
-            parts.append(render_template(f"review/mail/{template}.txt", user=user, application=application,
-                                         link=link, **context))
-    with force_locale("et"):
-        subject = str(subjects[template])
-    mail.queue(user.email, f"{subject}: {application.municipality.name}", "\n\n---\n\n".join(parts))
+    mail.queue_bilingual(user.email, SUBJECTS[template], f"review/mail/{template}.txt",
+                         subject_detail=application.municipality.name, user=user, application=application,
+                         link=mail.absolute_link("review.detail", base_url, application_id=application.id),
+                         **context)

@@ -2,7 +2,7 @@
 
 import re
 
-from labelapp.core import demo
+from tests.support.browser import log_in
 
 NEEDS_EVIDENCE_AT_LEVEL_1 = ["strategy.planning", "cocreation.formats", "initiatives.support"]
 
@@ -16,21 +16,11 @@ def tab_until(page, selector: str, limit: int = 250) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", demo.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
 
 
 def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp_path):
     base = live_server.url
-    page.goto(base + "/login")
-    page.fill("#email", "tallinn@demo.kaasav.ee")
-    page.fill("#password", demo.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
+    log_in(page, base, "tallinn@demo.kaasav.ee")
 
     page.goto(base + "/assessments/")
     axe.check(page)
@@ -106,11 +96,7 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     page.wait_for_selector(".flash--success")
     axe.check(page)
     page.click("form[action='/logout'] button")
-    page.goto(base + "/login")
-    page.fill("#email", "koordinaator@demo.kaasav.ee")
-    page.fill("#password", demo.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
+    log_in(page, base, "koordinaator@demo.kaasav.ee")
     page.goto(application)
     page.click("form[action$='/start_screening'] button")
     page.wait_for_selector("text=Eeltingimuste kontroll")
@@ -150,11 +136,7 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     page.click("form[action='/logout'] button")
 
     for email in ("hindaja2@demo.kaasav.ee", "hindaja3@demo.kaasav.ee", "hindaja1@demo.kaasav.ee"):
-        page.goto(base + "/login")
-        page.fill("#email", email)
-        page.fill("#password", demo.PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(base + "/dashboard")
+        log_in(page, base, email)
         page.goto(application + "/review")
         axe.check(page)
         for select in page.locator("select[name^=level-]").all():
@@ -185,11 +167,7 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
 
 def test_coordinator_criteria_page_is_accessible(page, live_server, axe):
     base = live_server.url
-    page.goto(base + "/login")
-    page.fill("#email", "koordinaator@demo.kaasav.ee")
-    page.fill("#password", demo.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
+    log_in(page, base, "koordinaator@demo.kaasav.ee")
     page.goto(base + "/admin/criteria/")
     assert "2026.1" in page.inner_text("main")
     axe.check(page)

@@ -3,6 +3,7 @@
 import pytest
 
 from labelapp.core import demo
+from tests.support.browser import log_in
 
 ROLE_PAGES = {
     "koordinaator@demo.kaasav.ee": ["/dashboard", "/account", "/admin/users/", "/admin/users/invite",
@@ -13,12 +14,6 @@ ROLE_PAGES = {
 PUBLIC_PAGES = ["/", "/registry", "/login", "/password/forgot", "/no-such-page"]
 
 
-def log_in(page, base, email, password=demo.PASSWORD):
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
 
 
 def switch_language(page, language):

@@ -1,14 +1,6 @@
 """The coordinator imports a survey wave in Chromium (upload → preview → confirm); axe-core on every page."""
 
-from labelapp.core import demo
-
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", demo.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
+from tests.support.browser import log_in
 
 
 def test_survey_import_journey(page, live_server, axe, tmp_path):

@@ -67,3 +67,14 @@ class Axe:
             for v in violations
         ]
         assert summary == [], f"axe-core violations on {page.url}:\n{json.dumps(summary, indent=1)}"
+
+
+def log_in(page, base: str, email: str, password: str | None = None) -> None:
+    """Log in through the form (demo password by default) and wait for the dashboard."""
+    from labelapp.core import demo
+
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password or demo.PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + "/dashboard")
