@@ -78,7 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
     from labelapp.core import views as core
     from labelapp.criteria import views as criteria
-    from labelapp.review import panel_views  # noqa: F401  (adds its routes to the review blueprint)
+    from labelapp.review import decision_views, panel_views  # noqa: F401  (add their routes to the review blueprint)
     from labelapp.review import views as review
     from labelapp.surveys import views as surveys
 
@@ -95,6 +95,9 @@ def register_request_hooks(app: Flask) -> None:
     from labelapp.core.templating import register_template_helpers
 
     mail.register(app)
+    from labelapp.review.decisions import connect_survey_review
+
+    connect_survey_review()
     register_security_headers(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -105,8 +108,9 @@ def register_commands(app: Flask) -> None:
     from labelapp.core.cli import demo_cli, mail_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.municipalities.cli import municipalities_cli
-    from labelapp.review.cli import panels_cli
+    from labelapp.review.cli import labels_cli, panels_cli
     from labelapp.surveys.cli import survey_cli
 
-    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, panels_cli):
+    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, panels_cli,
+                  labels_cli):
         app.cli.add_command(group)

@@ -69,6 +69,9 @@ DEFAULTS: dict[str, object] = {
     "PANEL_SIZE": 3,
     "REVIEW_DAYS": 30,
     "REVIEW_REMINDER_DAYS": 5,
+    # Labels: renewal reminders this many days before expiry ("expiring soon" from the first of them).
+    "LABEL_REMINDER_DAYS": (90, 30),
+    "APPEAL_DAYS": 30,
     # Folder of criteria files (<framework>/<version>.yaml); default: criteria/ beside the package.
     "CRITERIA_DIR": None,
     # Country of the municipality list used when a code is given without one (CLI, imports).

@@ -34,13 +34,17 @@ def absolute_link(endpoint: str, base_url: str | None = None, **values) -> str:
 def queue_bilingual(to_address: str, subject, template: str, subject_detail: str = "", **context) -> OutboxMessage:
     """Queue a message rendered from ``template`` in Estonian, then English in the same e-mail (people read
     Estonian first); ``subject`` is a lazy text, given in Estonian, followed by ``subject_detail``."""
+    with force_locale("et"):
+        subject_text = str(subject) + (f": {subject_detail}" if subject_detail else "")
+    return queue(to_address, subject_text, render_bilingual(template, **context))
+
+
+def render_bilingual(template: str, **context) -> str:
     parts = []
     for locale in ("et", "en"):
         with force_locale(locale):
             parts.append(render_template(template, **context))
-    with force_locale("et"):
-        subject_text = str(subject) + (f": {subject_detail}" if subject_detail else "")
-    return queue(to_address, subject_text, "\n\n---\n\n".join(parts))
+    return "\n\n---\n\n".join(parts)
 
 
 def queue(to_address: str, subject: str, body: str) -> OutboxMessage:

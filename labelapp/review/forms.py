@@ -1,9 +1,24 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=5000)],
                            description=_l("The municipality reads these reasons in full."))
+
+
+class DecisionForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=[SelectChoice("award", _l("Award the label")),
+                                                  SelectChoice("decline", _l("Decline"))],
+                         validators=[DataRequired()])
+    reasons = TextAreaField(_l("Reasons"), validators=[Optional(), Length(max=10000)],
+                            description=_l("Required when declining or departing from the panel's recommendation. "
+                                           "The municipality reads them in full."))
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("Reasons for revoking"), validators=[DataRequired(), Length(min=10, max=5000)],
+                           description=_l("Shown publicly in the registry."))

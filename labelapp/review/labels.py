@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from labelapp.review.label_models import LabelState
 from labelapp.review.states import Action, ApplicationStatus
 
 STATUS_LABELS = {
@@ -17,4 +18,8 @@ ACTION_LABELS = {
     Action.REQUEST_CLARIFICATION: _l("Ask for clarification"), Action.ANSWER_CLARIFICATION: _l("Send the answer"),
     Action.RECOMMEND: _l("Record the panel's recommendation"), Action.AWARD: _l("Award the label"),
     Action.DECLINE: _l("Decline"), Action.WITHDRAW: _l("Withdraw the application"),
+}
+LABEL_STATES = {
+    LabelState.VALID: _l("valid"), LabelState.EXPIRING: _l("expiring soon"), LabelState.EXPIRED: _l("expired"),
+    LabelState.UNDER_REVIEW: _l("under review"), LabelState.REVOKED: _l("revoked"),
 }

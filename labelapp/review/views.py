@@ -22,8 +22,9 @@ from labelapp.core.forms import ConfirmForm, commit_or_flash
 from labelapp.core.models import AuditEntry
 from labelapp.extensions import db
 from labelapp.review import clarification, services
-from labelapp.review.forms import ReasonForm
-from labelapp.review.labels import ACTION_LABELS
+from labelapp.review.forms import DecisionForm, ReasonForm, RevokeForm
+from labelapp.review.label_models import Label
+from labelapp.review.labels import ACTION_LABELS, LABEL_STATES
 from labelapp.review.models import Application, PanelDecision, PanelMember
 from labelapp.review.panel_forms import QuestionForm, build_answer_form
 from labelapp.review.states import NEEDS_REASON, Action, ApplicationStatus, allowed_actions
@@ -99,6 +100,11 @@ def detail(application_id: int):
                            on_panel=reviewing,
                            decision=db.session.scalar(select(PanelDecision).where(
                                PanelDecision.application_id == application.id)),
+                           label=db.session.scalar(select(Label).where(Label.application_id == application.id)),
+                           decision_form=DecisionForm() if current_user.role == Role.COORDINATOR
+                           and application.status == ApplicationStatus.RECOMMENDED else None,
+                           revoke_form=RevokeForm() if current_user.role == Role.COORDINATOR else None,
+                           label_state=lambda state: LABEL_STATES[state],
                            is_chair=is_panel_chair(current_user, application))
 
 

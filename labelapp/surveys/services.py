@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,6 +25,8 @@ from labelapp.surveys.models import SurveyResult, SurveyWave
 from labelapp.surveys.names import MunicipalityMatcher, Place
 
 STAGING = "survey-staging"
+# Sent inside the import's transaction with the new wave; the label lifecycle listens (labels under review).
+wave_imported = Namespace().signal("survey-wave-imported")
 
 
 class SurveyImportError(DomainError):
@@ -181,6 +184,7 @@ def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = N
     audit.record("survey.import", "survey_wave", wave.id, before={"superseded": previous.id} if previous else None,
                  after={"year": year, "origin": wave.origin, "sha256": wave.sha256, "size": wave.size,
                         "rows": wave.rows, "shape": wave.shape, "municipalities": len(report.results)})
+    wave_imported.send(current_app._get_current_object(), wave=wave)
     return wave, report
 
 

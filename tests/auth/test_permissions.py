@@ -55,6 +55,8 @@ PAGES = [
     ("/admin/surveys/municipalities/0784", 302, 403, 403, 200),
     ("/survey", 302, 200, 403, 403),
     ("/applications/", 302, 200, 200, 200),
+    ("/applications/decisions", 302, 403, 403, 200),
+    ("/applications/calibration", 302, 403, 403, 200),
 ]
 ROLES = [None, "staff", "assessor", "coordinator"]
 

@@ -164,6 +164,19 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     assert page.locator("svg.chart").count() == 2
     axe.check(page)
 
+    # The coordinator confirms the recommendation, reads the e-mail and releases the decision.
+    page.goto(application)
+    page.check("input[name=outcome][value=award]")
+    page.click("form[action$='/decision'] button")
+    page.wait_for_url(base + "/applications/decisions")
+    assert "tallinn@demo.kaasav.ee" in page.inner_text("main")
+    axe.check(page)
+    page.click("main form button")
+    page.wait_for_url(base + "/applications/")
+    page.goto(application)
+    assert "märgis antud" in page.inner_text("main")
+    axe.check(page)
+
 
 def test_coordinator_criteria_page_is_accessible(page, live_server, axe):
     base = live_server.url

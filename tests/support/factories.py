@@ -60,3 +60,27 @@ def filled_assessment(user: User, round_, level: int = 1, with_evidence: bool = 
                 assessment_services.add_link(assessment, criterion.id, "Proof", "https://example.org/proof", user)
     db.session.commit()
     return assessment
+
+
+def recommended_application(staff: User, assessor: User, level: int = 2, recommendation: str = "award"):
+    """An application taken through screening, a one-member panel and consolidation. Needs a request context."""
+    import datetime as dt
+
+    from labelapp.assessment import services as assessment_services
+    from labelapp.review import panel, reviews, services
+    from labelapp.review.states import Action
+
+    assessment = filled_assessment(staff, open_round(), level=level)
+    assessment_services.submit(assessment, staff)
+    application = services.create(assessment, staff)
+    for action in (Action.SUBMIT, Action.START_SCREENING):
+        services.change_status(application, action)
+    panel.assign(application, [assessor], assessor, dt.date.today() + dt.timedelta(days=10))
+    services.change_status(application, Action.ACCEPT)
+    criteria = assessment_services.criteria_of(assessment)
+    levels = {c.id: (level, "") for _a, c in criteria.criteria()}
+    reviews.save(application, assessor, levels, recommendation, "Reviewed", criteria, submit=True)
+    reviews.consolidate(application, assessor, levels, recommendation, "The panel agrees with the municipality.",
+                        criteria)
+    db.session.commit()
+    return application

@@ -1,0 +1,50 @@
+"""Coordinator pages: record decisions, look at the outgoing e-mails, release them together; revoke a label."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from labelapp.auth.permissions import access, is_coordinator
+from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report
+from labelapp.extensions import db
+from labelapp.review import decisions
+from labelapp.review.forms import DecisionForm, RevokeForm
+from labelapp.review.label_models import Label
+from labelapp.review.views import bp, get_application
+
+
+@bp.route("/<int:application_id>/decision", methods=["POST"])
+@access(is_coordinator)
+def decide(application_id: int):
+    application = get_application(application_id)
+    form = DecisionForm()
+    if form.validate_on_submit() and commit_or_report(form.reasons, lambda: decisions.decide(
+            application, current_user._get_current_object(), form.outcome.data, form.reasons.data or "")):
+        flash(_("The decision is recorded. Release it from the list of pending decisions."), "success")
+        return redirect(url_for("review.pending_decisions"))
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("review.detail", application_id=application.id))
+
+
+@bp.route("/decisions", methods=["GET", "POST"])
+@access(is_coordinator)
+def pending_decisions():
+    waiting = decisions.pending()
+    if request.method == "POST" and ConfirmForm().validate_on_submit() and commit_or_flash(
+            lambda: decisions.release_all(base_url=request.host_url)):
+        flash(_("%(n)d decisions are released and the municipalities informed.", n=len(waiting)), "success")
+        return redirect(url_for("review.index"))
+    return render_template("review/decisions.html", waiting=waiting, form=ConfirmForm(), preview=decisions.preview)
+
+
+@bp.route("/labels/<int:label_id>/revoke", methods=["POST"])
+@access(is_coordinator)
+def revoke(label_id: int):
+    label = db.get_or_404(Label, label_id)
+    form = RevokeForm()
+    if form.validate_on_submit() and commit_or_flash(lambda: decisions.revoke(label, form.reason.data)):
+        flash(_("The label is revoked."), "success")
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("review.detail", application_id=label.application_id))
