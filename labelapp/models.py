@@ -7,6 +7,7 @@ from labelapp.criteria.models import CriteriaVersion, Round  # noqa: F401
 from labelapp.municipalities.models import Municipality  # noqa: F401
 from labelapp.review.label_models import Decision, Label, LabelReminder  # noqa: F401
 from labelapp.review.models import (  # noqa: F401
+    Appeal,
     Application,
     Clarification,
     ConflictDeclaration,

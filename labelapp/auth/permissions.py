@@ -83,6 +83,7 @@ works_on_applications = is_staff | is_coordinator | is_assessor
 APPLICATION_ACTIONS = {
     "submit": Role.STAFF, "withdraw": Role.STAFF,
     "start_screening": Role.COORDINATOR, "accept": Role.COORDINATOR, "reject": Role.COORDINATOR,
+    "to_new_panel": Role.COORDINATOR,
 }
 
 

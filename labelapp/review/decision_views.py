@@ -4,11 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from labelapp.auth.permissions import access, is_coordinator
+from labelapp.auth.permissions import access, is_coordinator, is_staff
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report
 from labelapp.extensions import db
-from labelapp.review import decisions
-from labelapp.review.forms import DecisionForm, RevokeForm
+from labelapp.review import appeals, decisions
+from labelapp.review.forms import AppealForm, DecisionForm, RevokeForm
 from labelapp.review.label_models import Label
 from labelapp.review.views import bp, get_application
 
@@ -48,3 +48,16 @@ def revoke(label_id: int):
     for errors in form.errors.values():
         flash(" ".join(str(e) for e in errors), "error")
     return redirect(url_for("review.detail", application_id=label.application_id))
+
+
+@bp.route("/<int:application_id>/appeal", methods=["POST"])
+@access(is_staff)
+def appeal(application_id: int):
+    application = get_application(application_id)
+    form = AppealForm()
+    if form.validate_on_submit() and commit_or_report(form.statement, lambda: appeals.file(
+            application, current_user._get_current_object(), form.statement.data, base_url=request.host_url)):
+        flash(_("Your appeal is sent to the coordinator."), "success")
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("review.detail", application_id=application.id))

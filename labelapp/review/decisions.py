@@ -40,7 +40,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def panel_decision(application: Application) -> PanelDecision | None:
-    return db.session.scalar(select(PanelDecision).where(PanelDecision.application_id == application.id))
+    """The latest consolidation (an appeal heard by a new panel adds one)."""
+    return db.session.scalar(select(PanelDecision).where(PanelDecision.application_id == application.id)
+                             .order_by(PanelDecision.id.desc()).limit(1))
 
 
 def pending() -> list[Decision]:
@@ -52,13 +54,14 @@ def pending() -> list[Decision]:
 def decide(application: Application, user: User, outcome: str, reasons: str) -> Decision:
     """Record the coordinator's decision (pending until released). Confirming the panel needs no reason;
     overriding it or declining does, and the municipality reads it in full."""
-    if application.status != ApplicationStatus.RECOMMENDED:
+    if application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.APPEALED):
         raise DecisionError(_("A decision follows the panel's recommendation."))
     if outcome not in ("award", "decline"):
         raise DecisionError(_("Choose to award or to decline."))
     recommended = panel_decision(application).recommendation
     overrides = outcome != recommended
-    if (overrides or outcome == "decline") and len(reasons.strip()) < 10:
+    redeciding = application.status == ApplicationStatus.APPEALED  # an appeal decided without a new panel
+    if (overrides or outcome == "decline" or redeciding) and len(reasons.strip()) < 10:
         raise DecisionError(_("Give the reasons (at least 10 characters): the municipality reads them in full."))
     for old in db.session.scalars(select(Decision).where(Decision.application_id == application.id,
                                                          Decision.released_at.is_(None))):

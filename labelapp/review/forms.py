@@ -22,3 +22,8 @@ class DecisionForm(FlaskForm):
 class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("Reasons for revoking"), validators=[DataRequired(), Length(min=10, max=5000)],
                            description=_l("Shown publicly in the registry."))
+
+
+class AppealForm(FlaskForm):
+    statement = TextAreaField(_l("Your appeal"), validators=[DataRequired(), Length(min=10, max=10000)],
+                              description=_l("Explain why the decision should be reconsidered. You can appeal once."))

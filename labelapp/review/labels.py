@@ -11,6 +11,7 @@ STATUS_LABELS = {
     ApplicationStatus.CLARIFICATION: _l("clarification requested"),
     ApplicationStatus.RECOMMENDED: _l("panel recommended"), ApplicationStatus.AWARDED: _l("awarded"),
     ApplicationStatus.DECLINED: _l("declined"), ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+    ApplicationStatus.APPEALED: _l("appealed"),
 }
 ACTION_LABELS = {
     Action.SUBMIT: _l("Submit the application"), Action.START_SCREENING: _l("Start screening"),
@@ -18,6 +19,7 @@ ACTION_LABELS = {
     Action.REQUEST_CLARIFICATION: _l("Ask for clarification"), Action.ANSWER_CLARIFICATION: _l("Send the answer"),
     Action.RECOMMEND: _l("Record the panel's recommendation"), Action.AWARD: _l("Award the label"),
     Action.DECLINE: _l("Decline"), Action.WITHDRAW: _l("Withdraw the application"),
+    Action.APPEAL: _l("Appeal the decision"), Action.TO_NEW_PANEL: _l("Send to a new panel"),
 }
 LABEL_STATES = {
     LabelState.VALID: _l("valid"), LabelState.EXPIRING: _l("expiring soon"), LabelState.EXPIRED: _l("expired"),

@@ -110,7 +110,8 @@ class PanelDecision(db.Model):
     __tablename__ = "panel_decision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    # One per consolidation: an appeal heard by a new panel adds another; the latest counts.
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
     levels: Mapped[dict] = mapped_column(JSON, default=dict)  # criterion id -> {"level": int, "reason": str}
     recommendation: Mapped[str] = mapped_column(String(16), default="")
     reasons: Mapped[str] = mapped_column(Text, default="")
@@ -134,3 +135,16 @@ class Clarification(db.Model):
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+
+
+class Appeal(db.Model):
+    """A declined municipality's one appeal, and how the coordinator handled it."""
+
+    __tablename__ = "appeal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    statement: Mapped[str] = mapped_column(Text)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    earlier_assessors: Mapped[list] = mapped_column(JSON, default=list)  # never on the appeal's panel

@@ -15,7 +15,7 @@ from labelapp.core import audit, mail
 from labelapp.core.errors import DomainError
 from labelapp.core.types import utcnow
 from labelapp.extensions import db
-from labelapp.review.models import Application, ConflictDeclaration, PanelMember, Review
+from labelapp.review.models import Appeal, Application, ConflictDeclaration, PanelMember, Review
 from labelapp.review.states import ApplicationStatus
 
 OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW,
@@ -47,6 +47,9 @@ def conflicts(application: Application) -> dict[int, list[str]]:
     for item in db.session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.application_id ==
                                                                      application.id)):
         found.setdefault(item.user_id, []).append(_("declared: %(kind)s", kind=item.kind.label))
+    appeal = db.session.scalar(select(Appeal).where(Appeal.application_id == application.id))
+    for user_id in appeal.earlier_assessors if appeal else []:
+        found.setdefault(user_id, []).append(_("assessed the application before the appeal"))
     return found
 
 

@@ -75,6 +75,8 @@ def visible_reviews(application: Application, user: User) -> list[Review]:
                                  .options(db.joinedload(Review.user)).order_by(Review.id)).all()
     if user.role == Role.COORDINATOR:
         return [r for r in reviews if r.submitted]
+    panel = {m.user_id for m in application.panel}  # after an appeal, the earlier panel's reviews are history
+    reviews = [r for r in reviews if r.user_id in panel]
     mine = next((r for r in reviews if r.user_id == user.id), None)
     if mine is None or not mine.submitted:
         return [mine] if mine else []

@@ -86,9 +86,13 @@ def change_status(application: Application, action: Action, reason: str = "") ->
 
 
 def try_change_status(application: Application, action: Action, reason: str = "") -> None:
-    """change_status, with a wrong transition reported like any other refused request."""
+    """change_status, with a wrong transition reported like any other refused request. Sending an appeal to a
+    new panel also dismisses the earlier one (panel.conflicts keeps them off the new panel)."""
     try:
         change_status(application, action, reason)
+        if action == Action.TO_NEW_PANEL:
+            application.panel.clear()
+            db.session.flush()
     except TransitionError as exc:
         raise ApplicationError(_("This step is not possible in the application's current status.")) from exc
 

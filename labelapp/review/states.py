@@ -20,6 +20,7 @@ class ApplicationStatus(enum.StrEnum):
     RECOMMENDED = "panel_recommended"
     AWARDED = "awarded"
     DECLINED = "declined"
+    APPEALED = "appealed"
     WITHDRAWN = "withdrawn"
 
 
@@ -34,6 +35,8 @@ class Action(enum.StrEnum):
     AWARD = "award"
     DECLINE = "decline"
     WITHDRAW = "withdraw"
+    APPEAL = "appeal"  # a declined municipality, once, within the appeal period
+    TO_NEW_PANEL = "to_new_panel"  # the coordinator sends an appeal to a panel without the earlier assessors
 
 
 S, A = ApplicationStatus, Action
@@ -47,11 +50,15 @@ TRANSITIONS: dict[tuple[ApplicationStatus, Action], ApplicationStatus] = {
     (S.IN_REVIEW, A.RECOMMEND): S.RECOMMENDED,
     (S.RECOMMENDED, A.AWARD): S.AWARDED,
     (S.RECOMMENDED, A.DECLINE): S.DECLINED,
+    (S.DECLINED, A.APPEAL): S.APPEALED,
+    (S.APPEALED, A.TO_NEW_PANEL): S.SCREENING,
+    (S.APPEALED, A.AWARD): S.AWARDED,  # re-decided on appeal, with reasons
+    (S.APPEALED, A.DECLINE): S.DECLINED,
     **{(status, A.WITHDRAW): S.WITHDRAWN for status in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.IN_REVIEW,
                                                        S.CLARIFICATION)},
 }
 # Actions whose reason is shown to the municipality and must therefore be given.
-NEEDS_REASON = {A.REJECT, A.REQUEST_CLARIFICATION, A.DECLINE}
+NEEDS_REASON = {A.REJECT, A.REQUEST_CLARIFICATION, A.DECLINE, A.APPEAL}
 
 
 class TransitionError(ValueError):

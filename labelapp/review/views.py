@@ -21,11 +21,11 @@ from labelapp.auth.permissions import (
 from labelapp.core.forms import ConfirmForm, commit_or_flash
 from labelapp.core.models import AuditEntry
 from labelapp.extensions import db
-from labelapp.review import clarification, services
-from labelapp.review.forms import DecisionForm, ReasonForm, RevokeForm
+from labelapp.review import appeals, clarification, decisions, services
+from labelapp.review.forms import AppealForm, DecisionForm, ReasonForm, RevokeForm
 from labelapp.review.label_models import Label
 from labelapp.review.labels import ACTION_LABELS, LABEL_STATES
-from labelapp.review.models import Application, PanelDecision, PanelMember
+from labelapp.review.models import Application, PanelMember
 from labelapp.review.panel_forms import QuestionForm, build_answer_form
 from labelapp.review.states import NEEDS_REASON, Action, ApplicationStatus, allowed_actions
 
@@ -98,11 +98,14 @@ def detail(application_id: int):
                            history=history, actions=actions, needs_reason=NEEDS_REASON, checks=checks,
                            lang=language, form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
                            on_panel=reviewing,
-                           decision=db.session.scalar(select(PanelDecision).where(
-                               PanelDecision.application_id == application.id)),
+                           decision=decisions.panel_decision(application),
+                           appeal=appeals.appeal_of(application),
+                           appeal_deadline=appeals.deadline(application) if current_user.role == Role.STAFF else None,
+                           appeal_form=AppealForm(),
                            label=db.session.scalar(select(Label).where(Label.application_id == application.id)),
                            decision_form=DecisionForm() if current_user.role == Role.COORDINATOR
-                           and application.status == ApplicationStatus.RECOMMENDED else None,
+                           and application.status in (ApplicationStatus.RECOMMENDED, ApplicationStatus.APPEALED)
+                           else None,
                            revoke_form=RevokeForm() if current_user.role == Role.COORDINATOR else None,
                            label_state=lambda state: LABEL_STATES[state],
                            is_chair=is_panel_chair(current_user, application))

@@ -18,7 +18,7 @@ ROUTES = [
     ("POST", "/submit", "staff"), ("POST", "/withdraw", "staff"), ("POST", "/clarification/answer", "staff"),
     ("POST", "/start_screening", "coordinator"), ("POST", "/accept", "coordinator"),
     ("POST", "/reject", "coordinator"), ("GET", "/panel", "coordinator"), ("POST", "/panel", "coordinator"),
-    ("POST", "/decision", "coordinator"),
+    ("POST", "/decision", "coordinator"), ("POST", "/to_new_panel", "coordinator"), ("POST", "/appeal", "staff"),
     ("GET", "/review", "assessor"), ("POST", "/review", "assessor"), ("POST", "/conflict", "assessor"),
     ("POST", "/clarification", "assessor"), ("GET", "/consolidate", "assessor"),
 ]

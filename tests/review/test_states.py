@@ -28,6 +28,7 @@ def test_every_pair_not_in_the_table_raises(status, action):
             next_status(status, action)
 
 
-def test_final_states_allow_nothing():
-    for status in (ApplicationStatus.AWARDED, ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN):
+def test_final_states_allow_nothing_and_a_decline_only_an_appeal():
+    for status in (ApplicationStatus.AWARDED, ApplicationStatus.WITHDRAWN):
         assert allowed_actions(status) == []
+    assert allowed_actions(ApplicationStatus.DECLINED) == [Action.APPEAL]
