@@ -1,13 +1,15 @@
 """Coordinator pages: record decisions, look at the outgoing e-mails, release them together; revoke a label."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from labelapp.auth.permissions import access, is_coordinator, is_staff
+from labelapp.assessment.models import Assessment
+from labelapp.auth.permissions import access, can_view_assessment, is_coordinator, is_staff, works_on_assessments
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report
 from labelapp.extensions import db
-from labelapp.review import appeals, decisions
+from labelapp.review import appeals, decisions, whatif
 from labelapp.review.forms import AppealForm, DecisionForm, RevokeForm
 from labelapp.review.label_models import Label
 from labelapp.review.views import bp, get_application
@@ -61,3 +63,15 @@ def appeal(application_id: int):
     for errors in form.errors.values():
         flash(" ".join(str(e) for e in errors), "error")
     return redirect(url_for("review.detail", application_id=application.id))
+
+
+@bp.route("/what-if/<int:assessment_id>")
+@access(works_on_assessments)
+def what_if(assessment_id: int):
+    """Scores and verdict of a self-assessment under newer criteria versions (coordinator and the municipality)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or not can_view_assessment(current_user, assessment):
+        abort(404)
+    base, newer = whatif.scenarios(assessment)
+    return render_template("review/whatif.html", assessment=assessment, base=base, newer=newer,
+                           lang=str(get_locale()))

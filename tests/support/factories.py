@@ -62,16 +62,19 @@ def filled_assessment(user: User, round_, level: int = 1, with_evidence: bool = 
     return assessment
 
 
-def recommended_application(staff: User, assessor: User, level: int = 2, recommendation: str = "award"):
-    """An application taken through screening, a one-member panel and consolidation. Needs a request context."""
+def recommended_application(staff: User, assessor: User, level: int = 2, recommendation: str = "award",
+                            assessment=None):
+    """An application taken through screening, a one-member panel and consolidation (from a new assessment in a
+    newly opened round, or from ``assessment``, which must be submitted). Needs a request context."""
     import datetime as dt
 
     from labelapp.assessment import services as assessment_services
     from labelapp.review import panel, reviews, services
     from labelapp.review.states import Action
 
-    assessment = filled_assessment(staff, open_round(), level=level)
-    assessment_services.submit(assessment, staff)
+    if assessment is None:
+        assessment = filled_assessment(staff, open_round(), level=level)
+        assessment_services.submit(assessment, staff)
     application = services.create(assessment, staff)
     for action in (Action.SUBMIT, Action.START_SCREENING):
         services.change_status(application, action)
