@@ -52,6 +52,18 @@ def revoke(label_id: int):
     return redirect(url_for("review.detail", application_id=label.application_id))
 
 
+@bp.route("/labels/<int:label_id>/end-review", methods=["POST"])
+@access(is_coordinator)
+def end_review(label_id: int):
+    label = db.get_or_404(Label, label_id)
+    form = RevokeForm()
+    if form.validate_on_submit() and commit_or_flash(lambda: decisions.end_review(label, form.reason.data)):
+        flash(_("The review is closed and the label is valid."), "success")
+    for errors in form.errors.values():
+        flash(" ".join(str(e) for e in errors), "error")
+    return redirect(url_for("review.detail", application_id=label.application_id))
+
+
 @bp.route("/<int:application_id>/appeal", methods=["POST"])
 @access(is_staff)
 def appeal(application_id: int):

@@ -188,6 +188,17 @@ def revoke(label: Label, reason: str) -> None:
     _mail(staff_of(label.municipality_id), "revoked", label.municipality.name, label=label, reason=reason.strip())
 
 
+def end_review(label: Label, reason: str, today: dt.date | None = None) -> None:
+    """Close a label's review in its favour: it is valid again (or expiring soon, by date)."""
+    if label.state != LabelState.UNDER_REVIEW:
+        raise DecisionError(_("This label is not under review."))
+    if len(reason.strip()) < 10:
+        raise DecisionError(_("Give the reasons (at least 10 characters): they are shown publicly."))
+    soon = (today or dt.date.today()) >= label.valid_until - dt.timedelta(
+        days=max(current_app.config["LABEL_REMINDER_DAYS"]))
+    _set_state(label, LabelState.EXPIRING if soon else LabelState.VALID, reason.strip())
+
+
 def review_after_survey(wave_id: int) -> list[Label]:
     """Labels of municipalities that fall below their criteria's survey threshold in a new wave go under
     review; the municipality and the coordinators are told."""

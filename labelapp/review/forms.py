@@ -20,8 +20,9 @@ class DecisionForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Reasons for revoking"), validators=[DataRequired(), Length(min=10, max=5000)],
-                           description=_l("Shown publicly in the registry."))
+    reason = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(min=10, max=5000)],
+                           description=_l("For revoking the label or closing its review; shown publicly in the "
+                                          "registry."))
 
 
 class AppealForm(FlaskForm):

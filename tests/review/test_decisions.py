@@ -112,7 +112,13 @@ def test_a_weak_new_survey_wave_puts_the_label_under_review(app, client, login_a
         label = db.session.scalar(select(Label))
         assert label.state == LabelState.UNDER_REVIEW and "31" in label.state_reason
         assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "label.under_review"))
+        label_id = label.id
     assert any("läbivaatamisel" in s or "under review" in s for s in mails_to(app, users["coordinator"]))
+    url = f"/applications/{application_id}"
+    submit(client, f"/applications/labels/{label_id}/end-review",
+           {"reason": "The municipality presented an improvement plan."}, form_page=url)
+    with app.app_context():
+        assert db.session.get(Label, label_id).state == LabelState.VALID
 
 
 def test_revocation_needs_a_reason_and_is_recorded(app, client, login_as, application_id):
