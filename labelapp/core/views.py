@@ -23,12 +23,6 @@ def home():
     return render_template("core/home.html")
 
 
-@bp.route("/registry")
-@access(public)
-def registry():
-    return render_template("core/registry.html")
-
-
 @bp.route("/language/<code>")
 @access(public)
 def set_language(code: str):

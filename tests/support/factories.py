@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+from sqlalchemy import select
+
 from labelapp.auth import services
 from labelapp.auth.models import Role, User
 from labelapp.extensions import db
@@ -87,3 +89,27 @@ def recommended_application(staff: User, assessor: User, level: int = 2, recomme
                         criteria)
     db.session.commit()
     return application
+
+
+def awarded_labels(codes: list[str], assessor: User, coordinator: User, today=None) -> list:
+    """Labels for the given municipalities, each through a real application, panel and released decision.
+    Opens a round if none is open. Needs a request context."""
+    import datetime as dt
+
+    from labelapp.assessment import services as assessment_services
+    from labelapp.criteria import services as criteria_services
+    from labelapp.municipalities.lookup import by_code
+    from labelapp.review import decisions
+    from labelapp.review.label_models import Label
+
+    round_ = criteria_services.current_round() or open_round()
+    for code in codes:
+        staff = make_user(Role.STAFF, code, commit=False)
+        assessment = filled_assessment(staff, round_, level=2)
+        assessment_services.submit(assessment, staff)
+        application = recommended_application(staff, assessor, assessment=assessment)
+        decisions.decide(application, coordinator, "award", "")
+    decisions.release_all(today or dt.date.today())
+    db.session.commit()
+    ids = [by_code(code, "EE").id for code in codes]
+    return [db.session.scalar(select(Label).where(Label.municipality_id == i)) for i in ids]

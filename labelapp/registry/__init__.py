@@ -1,0 +1,1 @@
+"""The public registry: read-only pages about awarded labels (no login)."""

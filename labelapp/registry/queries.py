@@ -1,0 +1,104 @@
+"""Reads for the public registry. Each function issues a fixed number of queries, whatever the data size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, extract, func, select
+
+from labelapp.extensions import db
+from labelapp.municipalities.models import Municipality
+from labelapp.review.label_models import Label, LabelState
+from labelapp.review.models import PanelDecision
+from labelapp.surveys.models import SurveyResult, SurveyWave
+
+# Current holders first.
+STATE_ORDER = case({LabelState.VALID: 0, LabelState.EXPIRING: 1, LabelState.UNDER_REVIEW: 2,
+                    LabelState.REVOKED: 3, LabelState.EXPIRED: 4}, value=Label.state)
+SORTS = {
+    "status": (STATE_ORDER, Municipality.name),
+    "name": (Municipality.name, Label.awarded_on.desc()),
+    "awarded": (Label.awarded_on.desc(), Municipality.name),
+    "valid_until": (Label.valid_until.desc(), Municipality.name),
+}
+PAGE_SIZE = 25
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    county: str = ""
+    state: str = ""
+    year: str = ""
+    level: str = ""
+    sort: str = "status"
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        values = {name: (args.get(name) or "").strip()[:100] for name in ("q", "county", "state", "year", "level",
+                                                                         "sort")}
+        if values["sort"] not in SORTS:
+            values["sort"] = "status"
+        if values["state"] not in {s.value for s in LabelState}:
+            values["state"] = ""
+        if not values["year"].isdigit():
+            values["year"] = ""
+        return cls(**values)
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v and not (k == "sort" and v == "status")}
+
+
+def labels_query(filters: Filters):
+    query = select(Label).join(Municipality).options(db.contains_eager(Label.municipality),
+                                                     db.joinedload(Label.criteria_version))
+    if filters.q:
+        query = query.where(Municipality.name.ilike(f"%{filters.q}%", escape="\\"))
+    if filters.county:
+        query = query.where(Municipality.region == filters.county)
+    if filters.state:
+        query = query.where(Label.state == LabelState(filters.state))
+    if filters.year:
+        query = query.where(extract("year", Label.awarded_on) == int(filters.year))
+    if filters.level:
+        query = query.where(Label.level == filters.level)
+    return query.order_by(*SORTS[filters.sort], Label.id)
+
+
+def facets() -> dict[str, list]:
+    """Values offered by the filters (counties, years and levels that occur)."""
+    counties = db.session.scalars(select(Municipality.region).join(Label).distinct().order_by(Municipality.region))
+    years = db.session.scalars(select(extract("year", Label.awarded_on)).distinct())
+    levels = db.session.scalars(select(Label.level).where(Label.level.is_not(None)).distinct().order_by(Label.level))
+    return {"counties": list(counties), "years": sorted({int(y) for y in years}, reverse=True), "levels": list(levels)}
+
+
+def municipality_page(code: str):
+    """The municipality, its labels (newest first), the latest panel-verified area scores, survey history."""
+    place = db.session.scalar(select(Municipality).where(Municipality.code == code))
+    if place is None:
+        return None
+    labels = db.session.scalars(select(Label).where(Label.municipality_id == place.id)
+                                .options(db.joinedload(Label.criteria_version))
+                                .order_by(Label.awarded_on.desc(), Label.id.desc())).all()
+    verified = None
+    if labels:
+        decision = db.session.scalar(select(PanelDecision).where(PanelDecision.application_id ==
+                                                                 labels[0].application_id)
+                                     .order_by(PanelDecision.id.desc()).limit(1))
+        verified = decision.verified if decision else None
+    survey = db.session.execute(
+        select(SurveyWave.year, SurveyResult.value, SurveyResult.ci_low, SurveyResult.ci_high, SurveyResult.n,
+               SurveyResult.flag)
+        .join(SurveyWave).where(SurveyResult.municipality_id == place.id, SurveyWave.superseded_by_id.is_(None))
+        .order_by(SurveyWave.year)).all()
+    return place, labels, verified, survey
+
+
+def label_by_public_id(public_id: str) -> Label | None:
+    return db.session.scalar(select(Label).where(Label.public_id == public_id)
+                             .options(db.joinedload(Label.municipality), db.joinedload(Label.criteria_version)))
+
+
+def count_labels() -> int:
+    return db.session.scalar(select(func.count()).select_from(Label))

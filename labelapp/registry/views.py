@@ -1,0 +1,65 @@
+"""Public registry pages: the list of labels, a municipality's page, the badge and the verification page."""
+
+import datetime as dt
+
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_babel import get_locale
+
+from labelapp.auth.permissions import access, public
+from labelapp.criteria import services as criteria_services
+from labelapp.extensions import db
+from labelapp.registry import queries
+from labelapp.review.label_models import Label, LabelState
+from labelapp.review.labels import LABEL_STATES
+
+bp = Blueprint("registry", __name__)
+CURRENT = (LabelState.VALID, LabelState.EXPIRING)
+
+
+def is_valid_now(label: Label, today: dt.date | None = None) -> bool:
+    return label.state in CURRENT and (today or dt.date.today()) <= label.valid_until
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"label_state": lambda state: LABEL_STATES[state]}
+
+
+@bp.route("/registry")
+@access(public)
+def index():
+    filters = queries.Filters.from_args(request.args)
+    page = db.paginate(queries.labels_query(filters), per_page=queries.PAGE_SIZE, error_out=False)
+    return render_template("registry/index.html", page=page, filters=filters, facets=queries.facets(),
+                           states=list(LabelState), sorts=list(queries.SORTS))
+
+
+@bp.route("/registry/<code>")
+@access(public)
+def municipality(code: str):
+    found = queries.municipality_page(code)
+    if found is None:
+        abort(404)
+    place, labels, verified, survey = found
+    criteria = criteria_services.load(labels[0].criteria_version) if labels else None
+    return render_template("registry/municipality.html", place=place, labels=labels, verified=verified,
+                           survey=survey, criteria=criteria, lang=str(get_locale()), is_valid_now=is_valid_now)
+
+
+@bp.route("/badge/<public_id>.svg")
+@access(public)
+def badge(public_id: str):
+    label = queries.label_by_public_id(public_id) or abort(404)
+    response = make_response(render_template("registry/badge.svg", label=label, valid=is_valid_now(label)))
+    response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/verify/<public_id>")
+@access(public)
+def verify(public_id: str):
+    label = queries.label_by_public_id(public_id)
+    if label is None:
+        return render_template("registry/verify.html", label=None, valid=False), 404
+    return render_template("registry/verify.html", label=label, valid=is_valid_now(label))

@@ -1,0 +1,102 @@
+"""The public registry: filters, order, pagination, constant queries; municipality page; badge; verification."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from labelapp.auth.services import find_user
+from labelapp.extensions import db
+from labelapp.review import decisions
+from labelapp.review.label_models import LabelState
+from tests.support.factories import awarded_labels
+from tests.support.queries import count_queries
+
+CODES = ["0784", "0793", "0714", "0478"]  # Tallinn, Tartu linn, Saaremaa vald, Muhu vald
+
+
+@pytest.fixture
+def labels(app, users):
+    with app.test_request_context():
+        made = awarded_labels(CODES, find_user(users["assessor"]), find_user(users["coordinator"]))
+        decisions.revoke(made[1], "Principles were repealed by the council.")  # Tartu linn
+        db.session.commit()
+        return {label.municipality.code: label.public_id for label in made}
+
+
+def test_registry_lists_current_holders_first_without_login(client, labels):
+    html = client.get("/registry").get_data(as_text=True)
+    assert "4 märgist" in html or "4 labels" in html
+    assert html.index("Tallinn") < html.index("Tartu linn")  # revoked comes after the valid ones
+
+
+@pytest.mark.parametrize("query,present,absent", [
+    ("q=tall", ["Tallinn"], ["Muhu vald"]),
+    ("county=Saare+maakond", ["Saaremaa vald", "Muhu vald"], ["Tallinn"]),
+    ("state=revoked", ["Tartu linn"], ["Tallinn"]),
+    (f"year={dt.date.today().year}", ["Tallinn", "Muhu vald"], []),
+    ("year=1999", [], ["Tallinn"]),
+    ("level=label", ["Tallinn"], []),
+])
+def test_registry_filters_are_in_the_query_string(client, labels, query, present, absent):
+    html = client.get(f"/registry?{query}").get_data(as_text=True)
+    table = html.split("<tbody>")[-1] if "<tbody>" in html else ""
+    assert all(name in table for name in present)
+    assert not any(name in table for name in absent)
+
+
+def test_registry_sorting_and_pagination_keep_the_filters(app, client, labels, monkeypatch):
+    from labelapp.registry import queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    html = client.get("/registry?sort=name&county=Saare+maakond").get_data(as_text=True)
+    table = html.split("<tbody>")[1]
+    assert table.index("Muhu vald") < table.index("Saaremaa vald")
+    first = client.get("/registry?sort=name").get_data(as_text=True)
+    next_link = re.search(r'rel="next" href="([^"]+)"', first).group(1)
+    assert "page=2" in next_link and "sort=name" in next_link
+
+
+def test_registry_query_count_does_not_grow_with_labels(app, client, users, labels):
+    with count_queries(app) as few:
+        client.get("/registry")
+    with app.test_request_context():
+        awarded_labels(["0141", "0198", "0245", "0296", "0304", "0321"], find_user(users["assessor"]),
+                       find_user(users["coordinator"]))
+    with count_queries(app) as many:
+        html = client.get("/registry").get_data(as_text=True)
+    assert "Anija vald" in html
+    assert len(many) == len(few)
+
+
+def test_municipality_page_shows_label_scores_and_survey(client, labels):
+    html = client.get("/registry/0784").get_data(as_text=True)
+    assert "Tallinn" in html and 'role="img"' in html and "<table>" in html
+    assert f"/verify/{labels['0784']}" in html and f"/badge/{labels['0784']}.svg" in html
+    revoked = client.get("/registry/0793").get_data(as_text=True)
+    assert "Principles were repealed by the council." in revoked  # revocation reasons are public
+    assert client.get("/registry/9999").status_code == 404
+
+
+def test_badge_reflects_the_state(client, labels):
+    with client.get(f"/badge/{labels['0784']}.svg") as valid:
+        assert valid.headers["Content-Type"].startswith("image/svg+xml")
+        assert "#073763" in valid.get_data(as_text=True)
+    with client.get(f"/badge/{labels['0793']}.svg") as revoked:
+        assert "#8a1c1c" in revoked.get_data(as_text=True)
+    assert client.get("/badge/nope.svg").status_code == 404
+
+
+def test_verify_tells_anyone_whether_a_label_is_valid(app, client, labels):
+    assert "Kehtib." in client.get(f"/verify/{labels['0784']}").get_data(as_text=True) or \
+        "Valid." in client.get(f"/verify/{labels['0784']}").get_data(as_text=True)
+    revoked = client.get(f"/verify/{labels['0793']}").get_data(as_text=True)
+    assert "Principles were repealed" in revoked
+    assert client.get("/verify/unknown-id").status_code == 404
+    with app.app_context():
+        from sqlalchemy import select
+
+        from labelapp.review.label_models import Label
+
+        assert db.session.scalar(select(Label.state).where(Label.public_id == labels["0793"])) == \
+            LabelState.REVOKED
