@@ -78,12 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
     from labelapp.core import views as core
     from labelapp.criteria import views as criteria
+    from labelapp.registry import api
     from labelapp.registry import views as registry
     from labelapp.review import decision_views, panel_views  # noqa: F401  (add their routes to the review blueprint)
     from labelapp.review import views as review
     from labelapp.surveys import views as surveys
 
-    for module in (core, auth, user_admin, criteria, assessment, surveys, review, registry):
+    for module in (core, auth, user_admin, criteria, assessment, surveys, review, registry, api):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.staff_bp)
     declare_endpoint(app, "static", public)

@@ -1,0 +1,113 @@
+"""Open data: JSON API (v1), CSV download and the OpenAPI 3.1 document that describes them."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+from flask import Blueprint, Response, abort, request, url_for
+
+from labelapp.auth.permissions import access, public
+from labelapp.extensions import db
+from labelapp.registry import queries
+from labelapp.registry.openapi import document
+from labelapp.review.label_models import Label
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_PAGE_SIZE = 100
+
+
+def label_json(label: Label) -> dict:
+    place = label.municipality
+    return {
+        "public_id": label.public_id,
+        "municipality": {"code": place.code, "name": place.name, "county": place.region, "country": place.country},
+        "state": label.state.value,
+        "state_reason": label.state_reason or None,
+        "level": label.level,
+        "awarded_on": label.awarded_on.isoformat(),
+        "valid_until": label.valid_until.isoformat(),
+        "criteria": {"framework": label.criteria_version.framework, "version": label.criteria_version.version},
+        "links": {"self": url_for("api.label", public_id=label.public_id, _external=True),
+                  "verify": url_for("registry.verify", public_id=label.public_id, _external=True),
+                  "badge": url_for("registry.badge", public_id=label.public_id, _external=True)},
+    }
+
+
+def cached_json(payload: dict) -> Response:
+    """JSON with a strong ETag: an unchanged answer is not sent again (304)."""
+    body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    response = Response(body, mimetype="application/json")
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response.make_conditional(request)
+
+
+@bp.route("/labels")
+@access(public)
+def labels():
+    filters = queries.Filters.from_args(request.args)
+    size = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PAGE_SIZE)
+    page = db.paginate(queries.labels_query(filters), per_page=size, error_out=False)
+    args = {**filters.as_args(), "per_page": size}
+    links = {"self": url_for("api.labels", page=page.page, _external=True, **args)}
+    if page.has_next:
+        links["next"] = url_for("api.labels", page=page.next_num, _external=True, **args)
+    if page.has_prev:
+        links["prev"] = url_for("api.labels", page=page.prev_num, _external=True, **args)
+    return cached_json({"items": [label_json(label) for label in page.items], "total": page.total,
+                        "page": page.page, "per_page": size, "links": links})
+
+
+@bp.route("/labels/<public_id>")
+@access(public)
+def label(public_id: str):
+    found = queries.label_by_public_id(public_id) or abort(404)
+    return cached_json(label_json(found))
+
+
+@bp.route("/municipalities/<code>")
+@access(public)
+def municipality(code: str):
+    found = queries.municipality_page(code) or abort(404)
+    place, labels, verified, survey = found
+    return cached_json({
+        "code": place.code, "name": place.name, "county": place.region, "kind": place.kind,
+        "labels": [label_json(label) for label in labels],
+        "verified_area_scores": {a["id"]: a["score"] for a in verified["areas"]} if verified else None,
+        "survey": [{"year": r.year, "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "n": r.n,
+                    "flag": r.flag} for r in survey],
+    })
+
+
+def neutralise(value: object) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; a leading apostrophe keeps them text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@bp.route("/labels.csv")
+@access(public)
+def labels_csv():
+    filters = queries.Filters.from_args(request.args)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["public_id", "ehak_code", "municipality", "county", "state", "state_reason", "level",
+                     "awarded_on", "valid_until", "criteria_version"])
+    for item in db.session.scalars(queries.labels_query(filters)):
+        writer.writerow([neutralise(v) for v in (
+            item.public_id, item.municipality.code, item.municipality.name, item.municipality.region,
+            item.state.value, item.state_reason, item.level, item.awarded_on.isoformat(),
+            item.valid_until.isoformat(), item.criteria_version.version)])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=kaasav-omavalitsus-labels.csv"
+    return response
+
+
+@bp.route("/openapi.json")
+@access(public)
+def openapi():
+    return cached_json(document(request.host_url.rstrip("/")))
