@@ -16,6 +16,7 @@ from labelapp.municipalities.models import Municipality
 PASSWORD = "demo-parool-2026"  # noqa: S105  (published demo password, refused in production)
 COUNTRY = "EE"
 DEMO_CRITERIA = ("kaasav-omavalitsus", "2025.1")
+DEMO_ROUND = "Märgisevoor 2026 (demo)"
 
 ACCOUNTS = [
     ("koordinaator@demo.kaasav.ee", "Kadri Koordinaator", Role.COORDINATOR, None),
@@ -42,6 +43,9 @@ def seed() -> int:
     helen = services.find_user("hindaja2@demo.kaasav.ee")
     if created and not helen.ties:
         services.add_tie(helen, by_code("0793", COUNTRY), TieKind.LIVES_IN, "Elab Tartus.")
+    from labelapp.review.demo import seed_registry  # the demo reaches into every layer; the app does not
+
+    seed_registry(PASSWORD, *DEMO_CRITERIA)
     _criteria_and_round()
     db.session.commit()
     return created
@@ -52,8 +56,9 @@ def _criteria_and_round() -> None:
     stored = criteria_services.published(*DEMO_CRITERIA)
     if stored is None:
         stored = criteria_services.publish(*DEMO_CRITERIA)
-    if criteria_services.current_round() is None and not db.session.scalar(select(Round.id).limit(1)):
-        criteria_services.open_round(stored, "Märgisevoor 2026 (demo)", dt.date.today() + dt.timedelta(days=120))
+    if criteria_services.current_round() is None and not db.session.scalar(
+            select(Round.id).where(Round.title == DEMO_ROUND)):
+        criteria_services.open_round(stored, DEMO_ROUND, dt.date.today() + dt.timedelta(days=120))
 
 
 def logins() -> list[tuple[str, str, str]]:

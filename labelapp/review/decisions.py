@@ -188,6 +188,13 @@ def revoke(label: Label, reason: str) -> None:
     _mail(staff_of(label.municipality_id), "revoked", label.municipality.name, label=label, reason=reason.strip())
 
 
+def put_under_review(label: Label, reason: str) -> None:
+    """Start a review of a valid label (the survey-linked review does this by itself)."""
+    if label.state not in (LabelState.VALID, LabelState.EXPIRING):
+        raise DecisionError(_("Only a valid label can be put under review."))
+    _set_state(label, LabelState.UNDER_REVIEW, reason.strip())
+
+
 def end_review(label: Label, reason: str, today: dt.date | None = None) -> None:
     """Close a label's review in its favour: it is valid again (or expiring soon, by date)."""
     if label.state != LabelState.UNDER_REVIEW:

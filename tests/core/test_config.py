@@ -79,3 +79,17 @@ def test_demo_seed_is_idempotent_and_prints_logins(app, runner):
     for email in ("koordinaator@demo.kaasav.ee", "hindaja1@demo.kaasav.ee", "tallinn@demo.kaasav.ee"):
         assert email in second.output
     assert "demo-parool-2026" in second.output
+
+
+def test_demo_registry_has_labels_in_every_state_across_two_cycles(app, runner):
+    from sqlalchemy import select
+
+    from labelapp.extensions import db
+    from labelapp.review.label_models import Label, LabelState
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        labels = db.session.scalars(select(Label)).all()
+        assert {label.state for label in labels} == set(LabelState)
+        renewed = [label for label in labels if label.previous_label_id is not None]
+        assert len(renewed) == 1 and renewed[0].state == LabelState.VALID
