@@ -102,3 +102,9 @@ def label_by_public_id(public_id: str) -> Label | None:
 
 def count_labels() -> int:
     return db.session.scalar(select(func.count()).select_from(Label))
+
+
+def latest_awards(limit: int) -> list[Label]:
+    return db.session.scalars(select(Label).options(db.joinedload(Label.municipality),
+                                                    db.joinedload(Label.criteria_version))
+                              .order_by(Label.awarded_on.desc(), Label.id.desc()).limit(limit)).all()

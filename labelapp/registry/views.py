@@ -2,8 +2,10 @@
 
 import datetime as dt
 
-from flask import Blueprint, abort, make_response, render_template, request
+import segno
+from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from labelapp.auth.permissions import access, public
 from labelapp.criteria import services as criteria_services
@@ -63,3 +65,25 @@ def verify(public_id: str):
     if label is None:
         return render_template("registry/verify.html", label=None, valid=False), 404
     return render_template("registry/verify.html", label=label, valid=is_valid_now(label))
+
+
+@bp.route("/registry/certificate/<public_id>")
+@access(public)
+def certificate(public_id: str):
+    """A print-ready (A4) certificate with a QR code pointing to the verification page."""
+    label = queries.label_by_public_id(public_id) or abort(404)
+    link = url_for("registry.verify", public_id=label.public_id, _external=True)
+    qr = Markup(segno.make(link, error="m").svg_inline(scale=4, border=2, title=link))  # noqa: S704  (segno's SVG)
+    return render_template("registry/certificate.html", label=label, qr=qr, link=link,
+                           valid=is_valid_now(label), lang=str(get_locale()))
+
+
+@bp.route("/registry/feed.atom")
+@access(public)
+def feed():
+    """An Atom feed of the newest awards."""
+    latest = queries.latest_awards(50)
+    response = make_response(render_template("registry/feed.atom.xml", labels=latest,
+                                             updated=max((label.awarded_on for label in latest), default=None)))
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    return response

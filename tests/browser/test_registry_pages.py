@@ -30,3 +30,21 @@ def test_registry_search_filter_and_municipality_page(page, live_server, axe, ap
     page.goto(f"{base}/verify/{public_id}")
     assert ("Kehtib" in page.inner_text("main")) or ("Valid" in page.inner_text("main"))
     axe.check(page)
+
+
+def test_certificate_print_preview(page, live_server, axe, app, tmp_path):
+    from labelapp.review.label_models import Label
+
+    with app.app_context():
+        from sqlalchemy import select
+
+        from labelapp.extensions import db
+
+        public_id = db.session.scalar(select(Label.public_id).where(Label.previous_label_id.is_not(None)))
+    page.goto(f"{live_server.url}/registry/certificate/{public_id}")
+    axe.check(page)
+    page.emulate_media(media="print")
+    assert not page.is_visible("header.site-header")
+    assert page.is_visible(".certificate svg")
+    page.pdf(path=str(tmp_path / "certificate.pdf"), format="A4")
+    assert (tmp_path / "certificate.pdf").stat().st_size > 1000

@@ -7,7 +7,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = [("labelapp/**.py", "python"), ("labelapp/templates/**.html", "jinja2"),
-           ("labelapp/templates/**.txt", "jinja2"), ("labelapp/templates/**.svg", "jinja2")]
+           ("labelapp/templates/**.txt", "jinja2"), ("labelapp/templates/**.svg", "jinja2"),
+           ("labelapp/templates/**.xml", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 

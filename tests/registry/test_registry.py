@@ -100,3 +100,20 @@ def test_verify_tells_anyone_whether_a_label_is_valid(app, client, labels):
 
         assert db.session.scalar(select(Label.state).where(Label.public_id == labels["0793"])) == \
             LabelState.REVOKED
+
+
+def test_certificate_has_a_qr_code_to_the_verification_page(client, labels):
+    html = client.get(f"/registry/certificate/{labels['0784']}").get_data(as_text=True)
+    assert '<svg' in html and 'class="segno"' in html
+    assert f"/verify/{labels['0784']}" in html and "Tallinn" in html
+
+
+def test_atom_feed_lists_the_newest_awards(client, labels):
+    import xml.etree.ElementTree as ET  # noqa: N817  (parsing our own feed)
+
+    with client.get("/registry/feed.atom") as response:
+        assert response.headers["Content-Type"].startswith("application/atom+xml")
+        root = ET.fromstring(response.data)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert len(titles) == 4 and any(t.startswith("Tallinn") for t in titles)
