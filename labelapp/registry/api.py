@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, request, url_for
 
 from labelapp.auth.permissions import access, public
 from labelapp.extensions import db
-from labelapp.registry import queries
+from labelapp.registry import credentials, queries
 from labelapp.registry.openapi import document
 from labelapp.review.label_models import Label
 
@@ -111,3 +111,20 @@ def labels_csv():
 @access(public)
 def openapi():
     return cached_json(document(request.host_url.rstrip("/")))
+
+
+@bp.route("/labels/<public_id>/credential")
+@access(public)
+def credential(public_id: str):
+    found = queries.label_by_public_id(public_id) or abort(404)
+    response = Response(json.dumps(credentials.credential(found), ensure_ascii=False, indent=1),
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = f"attachment; filename=label-{found.public_id}.json"
+    return response
+
+
+@bp.route("/issuer-key")
+@access(public)
+def issuer_key():
+    """The issuer's Ed25519 public key (PEM), for verifying credentials."""
+    return Response(credentials.public_key_pem(), mimetype="application/x-pem-file")
