@@ -73,7 +73,7 @@ def label(public_id: str):
 @access(public)
 def municipality(code: str):
     found = queries.municipality_page(code) or abort(404)
-    place, labels, verified, survey = found
+    place, labels, verified, survey, _answers = found
     return cached_json({
         "code": place.code, "name": place.name, "county": place.region, "kind": place.kind,
         "labels": [label_json(label) for label in labels],

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, extract, func, select
 
+from labelapp.assessment.models import Answer
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
 from labelapp.review.label_models import Label, LabelState
@@ -79,10 +80,13 @@ def municipality_page(code: str):
     if place is None:
         return None
     labels = db.session.scalars(select(Label).where(Label.municipality_id == place.id)
-                                .options(db.joinedload(Label.criteria_version))
+                                .options(db.joinedload(Label.criteria_version), db.joinedload(Label.application))
                                 .order_by(Label.awarded_on.desc(), Label.id.desc())).all()
-    verified = None
+    verified, answers = None, None
     if labels:
+        if labels[0].application.publish_details:
+            answers = {a.criterion_id: a for a in db.session.scalars(
+                select(Answer).where(Answer.assessment_id == labels[0].application.assessment_id))}
         decision = db.session.scalar(select(PanelDecision).where(PanelDecision.application_id ==
                                                                  labels[0].application_id)
                                      .order_by(PanelDecision.id.desc()).limit(1))
@@ -92,7 +96,7 @@ def municipality_page(code: str):
                SurveyResult.flag)
         .join(SurveyWave).where(SurveyResult.municipality_id == place.id, SurveyWave.superseded_by_id.is_(None))
         .order_by(SurveyWave.year)).all()
-    return place, labels, verified, survey
+    return place, labels, verified, survey, answers
 
 
 def label_by_public_id(public_id: str) -> Label | None:

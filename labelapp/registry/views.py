@@ -42,10 +42,11 @@ def municipality(code: str):
     found = queries.municipality_page(code)
     if found is None:
         abort(404)
-    place, labels, verified, survey = found
+    place, labels, verified, survey, answers = found
     criteria = criteria_services.load(labels[0].criteria_version) if labels else None
     return render_template("registry/municipality.html", place=place, labels=labels, verified=verified,
-                           survey=survey, criteria=criteria, lang=str(get_locale()), is_valid_now=is_valid_now)
+                           survey=survey, criteria=criteria, answers=answers, lang=str(get_locale()),
+                           is_valid_now=is_valid_now)
 
 
 @bp.route("/badge/<public_id>.svg")

@@ -9,7 +9,7 @@ from labelapp.assessment.models import Assessment
 from labelapp.auth.permissions import access, can_view_assessment, is_coordinator, is_staff, works_on_assessments
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report
 from labelapp.extensions import db
-from labelapp.review import appeals, decisions, whatif
+from labelapp.review import appeals, decisions, services, whatif
 from labelapp.review.forms import AppealForm, DecisionForm, RevokeForm
 from labelapp.review.label_models import Label
 from labelapp.review.views import bp, get_application
@@ -87,3 +87,15 @@ def what_if(assessment_id: int):
     base, newer = whatif.scenarios(assessment)
     return render_template("review/whatif.html", assessment=assessment, base=base, newer=newer,
                            lang=str(get_locale()))
+
+
+@bp.route("/<int:application_id>/publish", methods=["POST"])
+@access(is_staff)
+def publish(application_id: int):
+    """The municipality chooses whether its self-assessment is shown in the public registry."""
+    application = get_application(application_id)
+    if ConfirmForm().validate_on_submit():
+        services.set_publication(application, request.form.get("publish") == "yes")
+        db.session.commit()
+        flash(_("Your choice is saved."), "success")
+    return redirect(url_for("review.detail", application_id=application.id))

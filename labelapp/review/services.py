@@ -123,3 +123,13 @@ def screening_checks(application: Application) -> list[Check]:
         # Labels and their revocation arrive with the decisions step; until then nothing can be revoked.
         Check("revocation", True, _("no revoked label")),
     ]
+
+
+def set_publication(application: Application, publish: bool) -> None:
+    """Show (or hide) the self-assessment's answers in the public registry; the scores are always public."""
+    if application.publish_details == publish:
+        return
+    application.publish_details = publish
+    db.session.flush()
+    audit.record("application.publication", "application", application.id, before={"publish": not publish},
+                 after={"publish": publish})

@@ -117,3 +117,26 @@ def test_atom_feed_lists_the_newest_awards(client, labels):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
     assert len(titles) == 4 and any(t.startswith("Tallinn") for t in titles)
+
+
+def test_answers_are_public_only_when_the_municipality_publishes_them(app, client, users, labels):
+    from sqlalchemy import select
+
+    from labelapp.review.models import Application
+    from tests.support.web import login, submit
+
+    assert "About strategy.principles" not in client.get("/registry/0784").get_data(as_text=True)
+    with app.app_context():
+        staff_email = db.session.scalar(select(Application).join(Application.municipality)
+                                        .where(Application.municipality.has(code="0784"))).created_by_id
+        from labelapp.auth.models import User
+
+        staff_email = db.session.get(User, staff_email).email
+        application_id = db.session.scalar(select(Application.id).where(Application.municipality.has(code="0784")))
+    staff = app.test_client()
+    login(staff, staff_email)
+    url = f"/applications/{application_id}"
+    submit(staff, url + "/publish", {"publish": "yes"}, form_page=url)
+    assert "About strategy.principles" in client.get("/registry/0784").get_data(as_text=True)
+    submit(staff, url + "/publish", {"publish": "no"}, form_page=url)
+    assert "About strategy.principles" not in client.get("/registry/0784").get_data(as_text=True)
