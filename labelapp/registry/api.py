@@ -37,11 +37,13 @@ def label_json(label: Label) -> dict:
     }
 
 
-def cached_json(payload: dict) -> Response:
-    """JSON with a strong ETag: an unchanged answer is not sent again (304)."""
+def cached_json(payload: dict, last_modified=None) -> Response:
+    """JSON with a strong ETag (and Last-Modified when known): an unchanged answer is not sent again (304)."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     response = Response(body, mimetype="application/json")
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    if last_modified is not None:
+        response.last_modified = last_modified
     response.headers["Cache-Control"] = "public, max-age=60"
     return response.make_conditional(request)
 
@@ -59,14 +61,15 @@ def labels():
     if page.has_prev:
         links["prev"] = url_for("api.labels", page=page.prev_num, _external=True, **args)
     return cached_json({"items": [label_json(label) for label in page.items], "total": page.total,
-                        "page": page.page, "per_page": size, "links": links})
+                        "page": page.page, "per_page": size, "links": links},
+                       last_modified=queries.last_change())
 
 
 @bp.route("/labels/<public_id>")
 @access(public)
 def label(public_id: str):
     found = queries.label_by_public_id(public_id) or abort(404)
-    return cached_json(label_json(found))
+    return cached_json(label_json(found), last_modified=found.state_changed_at)
 
 
 @bp.route("/municipalities/<code>")

@@ -112,3 +112,8 @@ def latest_awards(limit: int) -> list[Label]:
     return db.session.scalars(select(Label).options(db.joinedload(Label.municipality),
                                                     db.joinedload(Label.criteria_version))
                               .order_by(Label.awarded_on.desc(), Label.id.desc()).limit(limit)).all()
+
+
+def last_change():
+    """When any label last changed (awarded, or its state moved): the registry's Last-Modified."""
+    return db.session.scalar(select(func.max(Label.state_changed_at)))

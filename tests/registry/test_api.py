@@ -57,6 +57,8 @@ def test_unchanged_data_is_not_sent_again(client, labels):
     response = client.get("/api/v1/labels")
     again = client.get("/api/v1/labels", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+    since = client.get("/api/v1/labels", headers={"If-Modified-Since": response.headers["Last-Modified"]})
+    assert since.status_code == 304
 
 
 def test_csv_neutralises_formulas(client, labels):
