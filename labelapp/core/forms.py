@@ -39,5 +39,11 @@ def commit_or_flash(action: Callable[[], object]) -> bool:
     return True
 
 
+def flash_form_errors(form: FlaskForm) -> None:
+    """For small forms that redirect back to their page: show their validation errors as messages."""
+    for errors in form.errors.values():
+        flash(" ".join(str(error) for error in errors), "error")
+
+
 class ConfirmForm(FlaskForm):
     """A form that is only a button (and its CSRF token)."""

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from labelapp.assessment.models import Assessment
 from labelapp.auth.permissions import access, can_view_assessment, is_coordinator, is_staff, works_on_assessments
-from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report
+from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, flash_form_errors
 from labelapp.extensions import db
 from labelapp.review import appeals, decisions, services, whatif
 from labelapp.review.forms import AppealForm, DecisionForm, RevokeForm
@@ -24,8 +24,7 @@ def decide(application_id: int):
             application, current_user._get_current_object(), form.outcome.data, form.reasons.data or "")):
         flash(_("The decision is recorded. Release it from the list of pending decisions."), "success")
         return redirect(url_for("review.pending_decisions"))
-    for errors in form.errors.values():
-        flash(" ".join(str(e) for e in errors), "error")
+    flash_form_errors(form)
     return redirect(url_for("review.detail", application_id=application.id))
 
 
@@ -40,28 +39,25 @@ def pending_decisions():
     return render_template("review/decisions.html", waiting=waiting, form=ConfirmForm(), preview=decisions.preview)
 
 
+def _label_step(label_id: int, step, done: str):
+    label = db.get_or_404(Label, label_id)
+    form = RevokeForm()
+    if form.validate_on_submit() and commit_or_flash(lambda: step(label, form.reason.data)):
+        flash(done, "success")
+    flash_form_errors(form)
+    return redirect(url_for("review.detail", application_id=label.application_id))
+
+
 @bp.route("/labels/<int:label_id>/revoke", methods=["POST"])
 @access(is_coordinator)
 def revoke(label_id: int):
-    label = db.get_or_404(Label, label_id)
-    form = RevokeForm()
-    if form.validate_on_submit() and commit_or_flash(lambda: decisions.revoke(label, form.reason.data)):
-        flash(_("The label is revoked."), "success")
-    for errors in form.errors.values():
-        flash(" ".join(str(e) for e in errors), "error")
-    return redirect(url_for("review.detail", application_id=label.application_id))
+    return _label_step(label_id, decisions.revoke, _("The label is revoked."))
 
 
 @bp.route("/labels/<int:label_id>/end-review", methods=["POST"])
 @access(is_coordinator)
 def end_review(label_id: int):
-    label = db.get_or_404(Label, label_id)
-    form = RevokeForm()
-    if form.validate_on_submit() and commit_or_flash(lambda: decisions.end_review(label, form.reason.data)):
-        flash(_("The review is closed and the label is valid."), "success")
-    for errors in form.errors.values():
-        flash(" ".join(str(e) for e in errors), "error")
-    return redirect(url_for("review.detail", application_id=label.application_id))
+    return _label_step(label_id, decisions.end_review, _("The review is closed and the label is valid."))
 
 
 @bp.route("/<int:application_id>/appeal", methods=["POST"])
@@ -72,8 +68,7 @@ def appeal(application_id: int):
     if form.validate_on_submit() and commit_or_report(form.statement, lambda: appeals.file(
             application, current_user._get_current_object(), form.statement.data, base_url=request.host_url)):
         flash(_("Your appeal is sent to the coordinator."), "success")
-    for errors in form.errors.values():
-        flash(" ".join(str(e) for e in errors), "error")
+    flash_form_errors(form)
     return redirect(url_for("review.detail", application_id=application.id))
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from labelapp.assessment import services as assessment_services
 from labelapp.auth.models import TieKind, User
 from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_panel_chair, is_staff
-from labelapp.core.forms import commit_or_flash, commit_or_report, form_status
+from labelapp.core.forms import commit_or_flash, commit_or_report, flash_form_errors, form_status
 from labelapp.extensions import db
 from labelapp.review import analytics, clarification, panel, reviews
 from labelapp.review.panel_forms import (
@@ -135,8 +135,7 @@ def ask_clarification(application_id: int):
     if form.validate_on_submit() and commit_or_flash(lambda: clarification.ask(
             application, current_user._get_current_object(), form.question.data, base_url=request.host_url)):
         flash(_("The question is sent to the municipality."), "success")
-    elif form.errors:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    flash_form_errors(form)
     return redirect(url_for("review.detail", application_id=application.id))
 
 
@@ -150,8 +149,7 @@ def answer_clarification(application_id: int):
             application, current_user._get_current_object(), form.answer.data, evidence,
             base_url=request.host_url)):
         flash(_("Your answer is sent to the panel."), "success")
-    elif form.errors:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    flash_form_errors(form)
     return redirect(url_for("review.detail", application_id=application.id))
 
 
