@@ -32,7 +32,8 @@ def test_registry_search_filter_and_municipality_page(page, live_server, axe, ap
     axe.check(page)
 
 
-def test_certificate_print_preview(page, live_server, axe, app, tmp_path):
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_certificate_print_preview(page, live_server, axe, app, tmp_path, language):
     from labelapp.review.label_models import Label
 
     with app.app_context():
@@ -42,6 +43,9 @@ def test_certificate_print_preview(page, live_server, axe, app, tmp_path):
 
         public_id = db.session.scalar(select(Label.public_id).where(Label.previous_label_id.is_not(None)))
     page.goto(f"{live_server.url}/registry/certificate/{public_id}")
+    if language == "en":
+        page.click("nav.language-nav a[lang=en]")
+        page.wait_for_selector("html[lang=en]")
     axe.check(page)
     page.emulate_media(media="print")
     assert not page.is_visible("header.site-header")
