@@ -42,15 +42,21 @@ def level_choices(criteria: CriteriaFile, criterion, language: str) -> list[Sele
         SelectChoice(str(level.level), f"{level.level} – {labels[level.level]}") for level in criterion.levels]
 
 
-def review_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
-    """level-<id> and comment-<id> per criterion, plus the overall recommendation and comment."""
+def _per_criterion(criteria: CriteriaFile, language: str, note: str, note_label) -> dict:
+    """A level select (level-<id>) and a note (<note>-<id>) for every criterion, as form class attributes."""
     attributes = {}
     for _area, criterion in criteria.criteria():
         key = criterion.id.replace(".", "--")
         attributes[f"level-{key}"] = SelectField(criterion.title.get(language),
                                                  choices=level_choices(criteria, criterion, language),
                                                  validators=[Optional()])
-        attributes[f"comment-{key}"] = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+        attributes[f"{note}-{key}"] = TextAreaField(note_label, validators=[Optional(), Length(max=5000)])
+    return attributes
+
+
+def review_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
+    """level-<id> and comment-<id> per criterion, plus the overall recommendation and comment."""
+    attributes = _per_criterion(criteria, language, "comment", _l("Comment"))
     attributes["recommendation"] = RadioField(_l("Recommendation"), choices=[
         SelectChoice(v, label) for v, label in RECOMMENDATION_CHOICES], validators=[Optional()])
     attributes["comment"] = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=10000)])
@@ -58,13 +64,8 @@ def review_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
 
 
 def consolidation_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
-    attributes = {}
-    for _area, criterion in criteria.criteria():
-        key = criterion.id.replace(".", "--")
-        attributes[f"level-{key}"] = SelectField(criterion.title.get(language),
-                                                 choices=level_choices(criteria, criterion, language),
-                                                 validators=[Optional()])
-        attributes[f"reason-{key}"] = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+    """level-<id> and reason-<id> per criterion, plus the panel's recommendation and its reasons."""
+    attributes = _per_criterion(criteria, language, "reason", _l("Reason"))
     attributes["recommendation"] = RadioField(_l("Panel recommendation"), choices=[
         SelectChoice(v, label) for v, label in RECOMMENDATION_CHOICES[:2]], validators=[Optional()])
     attributes["reasons"] = TextAreaField(_l("Reasons for the recommendation"),
