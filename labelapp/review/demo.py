@@ -29,6 +29,22 @@ def _staff(code: str, password: str) -> User:
         email, f"Demo {code}", Role.STAFF, by_code(code, "EE"), password=password)
 
 
+def recommend(assessment, staff: User, assessor: User, level: int = 2, recommendation: str = "award",
+              reason: str = "The panel agrees with the municipality."):
+    """Take a submitted self-assessment through application, screening, a one-member panel, its review and
+    consolidation, with ``level`` for every criterion. Used by the demo seed and the test factories."""
+    application = services.create(assessment, staff)
+    for action in (Action.SUBMIT, Action.START_SCREENING):
+        services.change_status(application, action)
+    panel.assign(application, [assessor], assessor, dt.date.today() + dt.timedelta(days=30))
+    services.change_status(application, Action.ACCEPT)
+    criteria = assessment_services.criteria_of(assessment)
+    levels = {c.id: (level, "") for _a, c in criteria.criteria()}
+    reviews.save(application, assessor, levels, recommendation, "Reviewed", criteria, submit=True)
+    reviews.consolidate(application, assessor, levels, recommendation, reason, criteria)
+    return application
+
+
 def _award(staff: User, round_, assessor: User, coordinator: User, awarded: dt.date, carry_from=None) -> Label:
     assessment = assessment_services.start(staff.municipality, round_, staff, carry_from=carry_from)
     criteria = assessment_services.criteria_of(assessment)
@@ -39,14 +55,7 @@ def _award(staff: User, round_, assessor: User, coordinator: User, awarded: dt.d
         if not any(e.criterion_id == criterion.id for e in assessment.evidence):
             assessment_services.add_link(assessment, criterion.id, "Demo", "https://www.example.org/demo", staff)
     assessment_services.submit(assessment, staff)
-    application = services.create(assessment, staff)
-    for action in (Action.SUBMIT, Action.START_SCREENING):
-        services.change_status(application, action)
-    panel.assign(application, [assessor], assessor, dt.date.today() + dt.timedelta(days=30))
-    services.change_status(application, Action.ACCEPT)
-    levels = {c.id: (2, "") for _a, c in criteria.criteria()}
-    reviews.save(application, assessor, levels, "award", "Demo", criteria, submit=True)
-    reviews.consolidate(application, assessor, levels, "award", "Demo: the panel agrees.", criteria)
+    application = recommend(assessment, staff, assessor, reason="Demo: the panel agrees.")
     decisions.decide(application, coordinator, "award", "")
     decisions.release_all(awarded)
     return db.session.scalar(select(Label).where(Label.application_id == application.id))

@@ -68,25 +68,13 @@ def recommended_application(staff: User, assessor: User, level: int = 2, recomme
                             assessment=None):
     """An application taken through screening, a one-member panel and consolidation (from a new assessment in a
     newly opened round, or from ``assessment``, which must be submitted). Needs a request context."""
-    import datetime as dt
-
     from labelapp.assessment import services as assessment_services
-    from labelapp.review import panel, reviews, services
-    from labelapp.review.states import Action
+    from labelapp.review.demo import recommend
 
     if assessment is None:
         assessment = filled_assessment(staff, open_round(), level=level)
         assessment_services.submit(assessment, staff)
-    application = services.create(assessment, staff)
-    for action in (Action.SUBMIT, Action.START_SCREENING):
-        services.change_status(application, action)
-    panel.assign(application, [assessor], assessor, dt.date.today() + dt.timedelta(days=10))
-    services.change_status(application, Action.ACCEPT)
-    criteria = assessment_services.criteria_of(assessment)
-    levels = {c.id: (level, "") for _a, c in criteria.criteria()}
-    reviews.save(application, assessor, levels, recommendation, "Reviewed", criteria, submit=True)
-    reviews.consolidate(application, assessor, levels, recommendation, "The panel agrees with the municipality.",
-                        criteria)
+    application = recommend(assessment, staff, assessor, level, recommendation)
     db.session.commit()
     return application
 
