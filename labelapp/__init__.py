@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -60,6 +60,17 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # Let SQLAlchemy's "begin" event below start transactions instead of the sqlite3 module.
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        # A transaction that may write takes SQLite's single write lock at BEGIN, waiting up to busy_timeout
+        # for it. A deferred transaction that reads first and writes later fails at once ("database is
+        # locked") when another writer committed in between, which busy_timeout cannot help with. Pages
+        # that only read (GET, HEAD) keep deferred transactions so that readers never wait for writers.
+        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def select_locale() -> str:
@@ -107,12 +118,12 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from labelapp.auth.cli import users_cli
-    from labelapp.core.cli import demo_cli, mail_cli
+    from labelapp.core.cli import audit_cli, demo_cli, mail_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.municipalities.cli import municipalities_cli
     from labelapp.review.cli import labels_cli, panels_cli
     from labelapp.surveys.cli import survey_cli
 
     for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, panels_cli,
-                  labels_cli):
+                  labels_cli, audit_cli):
         app.cli.add_command(group)

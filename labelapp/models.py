@@ -1,7 +1,7 @@
 """Imports every model so that the metadata (and Alembic's autogenerate) sees all tables."""
 
 from labelapp.assessment.models import Answer, Assessment, Evidence  # noqa: F401
-from labelapp.auth.models import AssessorTie, AuthToken, LoginAttempt, User  # noqa: F401
+from labelapp.auth.models import AssessorTie, AuthToken, LoginAttempt, RecoveryCode, User  # noqa: F401
 from labelapp.core.models import AuditEntry, OutboxMessage  # noqa: F401
 from labelapp.criteria.models import CriteriaVersion, Round  # noqa: F401
 from labelapp.municipalities.models import Municipality  # noqa: F401

@@ -45,6 +45,10 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Second factor (RFC 6238 TOTP): the shared secret once confirmed, and the newest time step accepted
+    # (a code is good once). Required for coordinators and assessors, optional for staff.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     municipality: Mapped[Municipality | None] = relationship()
     ties: Mapped[list[AssessorTie]] = relationship(
@@ -77,6 +81,21 @@ class User(db.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app; stored as a SHA-256 (codes are random)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class TieKind(enum.StrEnum):

@@ -1,15 +1,62 @@
-"""The single way to write the audit log."""
+"""The single way to write the audit log, and the check of its hash chain."""
 
 from __future__ import annotations
 
 import getpass
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from labelapp.core.models import AuditEntry
+from labelapp.core.types import utcnow
 from labelapp.extensions import db
+
+# Key of the PostgreSQL advisory lock that orders audit rows of concurrent transactions into one chain.
+CHAIN_LOCK_KEY = 0x6C6162656C  # "label"
+_LAST_HASH = "audit_last_hash"  # session.info key: hash of the newest row written by the open transaction
+
+
+def entry_digest(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
+                 object_type: str, object_id: str | None, before: Any, after: Any, client: str | None) -> str:
+    """SHA-256 of a row's content and the previous row's hash. Changing this breaks every stored chain."""
+    canonical = json.dumps(
+        [prev_hash, at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"), actor_id, actor_label, action,
+         object_type, object_id, before, after, client],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def digest_of(entry: AuditEntry, prev_hash: str) -> str:
+    return entry_digest(prev_hash, entry.at, entry.actor_id, entry.actor_label, entry.action, entry.object_type,
+                        entry.object_id, entry.before, entry.after, entry.client)
+
+
+def _previous_hash() -> str:
+    """Hash of the newest row, read under a lock that keeps other writers out until this transaction ends."""
+    cached = db.session.info.get(_LAST_HASH)
+    if cached is not None:
+        return cached
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    # On SQLite a writing transaction begins IMMEDIATE (see labelapp/__init__.py), so it already holds the
+    # database's single write lock here.
+    newest = db.session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
+    return newest or ""
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_chain_head(session: Session, *_args) -> None:
+    session.info.pop(_LAST_HASH, None)
 
 
 def _actor() -> tuple[int | None, str]:
@@ -44,6 +91,7 @@ def record(
     else:
         actor_id, label = _actor()
     entry = AuditEntry(
+        at=utcnow(),
         actor_id=actor_id,
         actor_label=label,
         action=action,
@@ -53,8 +101,33 @@ def record(
         after=after,
         client=request.remote_addr if has_request_context() else None,
     )
+    with db.session.no_autoflush:
+        entry.prev_hash = _previous_hash()
+    entry.entry_hash = digest_of(entry, entry.prev_hash)
+    db.session.info[_LAST_HASH] = entry.entry_hash
     db.session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    entry_id: int
+    problem: str
+
+
+def verify_chain(batch: int = 5000) -> Iterator[ChainProblem | int]:
+    """Walk the log in id order; yield a ChainProblem for each broken link and, at the end, the rows checked."""
+    expected_prev, checked = "", 0
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)
+    for entry in db.session.scalars(query):
+        checked += 1
+        if entry.prev_hash != expected_prev:
+            yield ChainProblem(entry.id, "previous-row hash does not match: a row before it was removed or changed")
+        if digest_of(entry, entry.prev_hash) != entry.entry_hash:
+            yield ChainProblem(entry.id, "content does not match its hash: the row was changed")
+        expected_prev = entry.entry_hash
+        db.session.expunge(entry)
+    yield checked
 
 
 def changes(obj: Any, fields: list[str]) -> dict[str, Any]:

@@ -3,9 +3,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from labelapp.config import is_production
-from labelapp.core import demo, mail
+from labelapp.core import audit, demo, mail
+from labelapp.core.audit import ChainProblem
 
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
+audit_cli = AppGroup("audit", help="The append-only audit log.")
 demo_cli = AppGroup("demo", help="Demo data (refused in production).")
 
 
@@ -31,3 +33,19 @@ def seed_command():
     click.echo(f"Demo data ready ({created} new accounts). Demo logins, password for all: {demo.PASSWORD}")
     for email, role, where in demo.logins():
         click.echo(f"  {role:<12} {email:<32} {where}")
+
+
+@audit_cli.command("verify")
+def verify_command():
+    """Recompute the audit log's hash chain; exit 1 naming each row that was changed or removed."""
+    problems = 0
+    for item in audit.verify_chain():
+        if isinstance(item, ChainProblem):
+            problems += 1
+            click.echo(f"audit row {item.entry_id}: {item.problem}", err=True)
+        else:
+            checked = item
+    if problems:
+        click.echo(f"The audit log is NOT intact: {problems} problem(s) in {checked} rows.", err=True)
+        raise SystemExit(1)
+    click.echo(f"The audit log is intact: {checked} rows, hash chain unbroken.")

@@ -1,5 +1,6 @@
 """Security headers on every response, and the error pages."""
 
+import logging
 import secrets
 
 from flask import Flask, render_template, request
@@ -9,6 +10,9 @@ from werkzeug.exceptions import HTTPException
 
 from labelapp.core import audit
 from labelapp.extensions import db
+
+# Refused requests go to this logger (not the audit table, which anyone could otherwise fill with 403s).
+security_log = logging.getLogger("labelapp.security")
 
 # Same-origin only: no CDN, no inline script or style, no framing.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -58,6 +62,10 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException):
         if error.code is None or error.code < 400 or error.response is not None:
             return error
+        if error.code == 403:
+            who = f"user {current_user.id}" if current_user.is_authenticated else "anonymous"
+            security_log.warning("403 forbidden: %s %s by %s from %s", request.method, request.path, who,
+                                 request.remote_addr)
         return render(error)
 
     @app.errorhandler(Exception)

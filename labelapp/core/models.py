@@ -27,7 +27,11 @@ def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Enum:
 
 
 class AuditEntry(db.Model):
-    """One state change: who did what to which object, with the values before and after."""
+    """One state change: who did what to which object, with the values before and after.
+
+    Append-only: database triggers refuse UPDATE and DELETE (migration 0010), and each row carries the hash of
+    its content and of the row before it, so that ``flask audit verify`` finds a row changed behind the app.
+    """
 
     __tablename__ = "audit_entry"
 
@@ -42,6 +46,8 @@ class AuditEntry(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     client: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="")
 
     __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
 
