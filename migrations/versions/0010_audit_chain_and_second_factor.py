@@ -11,7 +11,6 @@ from alembic import op
 import labelapp.core.types  # noqa: F401  (custom column types used below)
 from labelapp.core.audit import entry_digest
 
-
 # revision identifiers, used by Alembic.
 revision = '0010'
 down_revision = '0009'

@@ -59,7 +59,7 @@ def test_each_row_chains_to_the_one_before(app):
         rows = db.session.execute(text("SELECT id, prev_hash, entry_hash FROM audit_entry ORDER BY id")).all()
     assert [row.id for row in rows][-3:] == ids
     assert rows[0].prev_hash == ""
-    assert all(row.prev_hash == before.entry_hash for before, row in zip(rows, rows[1:]))
+    assert all(row.prev_hash == before.entry_hash for before, row in zip(rows, rows[1:], strict=False))
     assert len({row.entry_hash for row in rows}) == len(rows)
 
 
