@@ -65,12 +65,13 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        # A transaction that may write takes SQLite's single write lock at BEGIN, waiting up to busy_timeout
-        # for it. A deferred transaction that reads first and writes later fails at once ("database is
-        # locked") when another writer committed in between, which busy_timeout cannot help with. Pages
-        # that only read (GET, HEAD) keep deferred transactions so that readers never wait for writers.
-        reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+        # A request that may write (POST) takes SQLite's single write lock at BEGIN, waiting up to
+        # busy_timeout for it. A deferred transaction that reads first and writes later fails at once
+        # ("database is locked") when another writer committed in between, which busy_timeout cannot help
+        # with. Pages that only read (GET) keep deferred transactions so that readers never wait for writers;
+        # so do command-line tools, which may nest app contexts (each with its own connection).
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def select_locale() -> str:
@@ -108,6 +109,9 @@ def register_request_hooks(app: Flask) -> None:
     from labelapp.core.templating import register_template_helpers
 
     mail.register(app)
+    from labelapp.auth import sessions
+
+    sessions.register(app)
     from labelapp.review.decisions import connect_survey_review
 
     connect_survey_review()

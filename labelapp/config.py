@@ -28,6 +28,13 @@ DEFAULTS: dict[str, object] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # A login ends after SESSION_IDLE_SECONDS without a request, and SESSION_MAX_SECONDS after it began.
+    "SESSION_IDLE_SECONDS": 30 * 60,
+    "SESSION_MAX_SECONDS": 12 * 3600,
+    # Roles that must use a TOTP second factor (set up at their first login); others may turn it on.
+    "SECOND_FACTOR_ROLES": ("coordinator", "assessor"),
+    # Time allowed between the password and the second factor.
+    "SECOND_FACTOR_PENDING_SECONDS": 5 * 60,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     # Evidence files: refused above EVIDENCE_MAX_BYTES; the request limit leaves room for the form around it.
     "EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,

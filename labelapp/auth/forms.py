@@ -14,6 +14,14 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=32)],
+        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)],
                        render_kw={"autocomplete": "email"})

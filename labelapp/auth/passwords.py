@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import secrets
+import string
+from functools import cache
+from importlib.resources import files
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -55,6 +59,37 @@ def policy_problem(password: str, email: str = "") -> str | None:
         return _("Use at least %(n)d characters.", n=minimum)
     if len(password) > MAX_LENGTH:
         return _("Use at most %(n)d characters.", n=MAX_LENGTH)
-    if email and password.lower() == email.lower():
+    if email and password.lower() in (email.lower(), email.lower().partition("@")[0]):
         return _("Do not use your e-mail address as the password.")
+    if is_common(password):
+        return _("This password is too common: it is on the list of passwords that attackers try first. "
+                 "A few unrelated words make a good password.")
     return None
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The bundled lists (labelapp/data/passwords/), lower-cased."""
+    folder = files("labelapp").joinpath("data", "passwords")
+    packed = folder.joinpath("common-passwords.txt.gz").read_bytes()
+    words = {line.strip().lower() for line in gzip.decompress(packed).decode("utf-8").splitlines()}
+    words.update(line.strip().lower() for line in
+                 folder.joinpath("common-passwords-et.txt").read_text(encoding="utf-8").splitlines())
+    words.discard("")
+    return frozenset(words)
+
+
+_PADDING = string.digits + string.punctuation + " "
+
+
+def is_common(password: str) -> bool:
+    """On the list as it is, with digits or symbols added before or after, or as a list word repeated."""
+    common = common_passwords()
+    lowered = password.lower()
+    core = lowered.strip(_PADDING)
+    if len(set(lowered)) <= 2 or lowered in common or core in common or lowered.rstrip(_PADDING) in common:
+        return True
+    for size in range(1, len(core) // 2 + 1):
+        if len(core) % size == 0 and core == core[:size] * (len(core) // size):
+            return core[:size] in common or size <= 3
+    return False

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from labelapp.auth import passwords
+from labelapp.auth import passwords, second_factor
 from labelapp.auth.models import (
     AssessorTie,
     AttemptOutcome,
@@ -232,18 +232,24 @@ def _last_success(email: str) -> datetime | None:
     )
 
 
-def authenticate(email: str, password: str, client: str) -> LoginResult:
-    """Check a login, throttled per account and per client address; every attempt is stored and audited.
-
-    Returns the user on success. When locked, the password is not checked and ``locked_until`` says until
-    when. Unknown accounts cost the same time and count the same as wrong passwords.
-    """
-    email = normalise_email(email)[:255]
-    client = (client or "unknown")[:64]
+def _throttled(email: str, client: str) -> datetime | None:
     config = current_app.config
     locked = _locked_until(LoginAttempt.email, email, config["LOGIN_MAX_FAILURES"], _last_success(email))
     locked_client = _locked_until(LoginAttempt.client, client, config["LOGIN_MAX_FAILURES_CLIENT"], None)
-    locked = max(filter(None, [locked, locked_client]), default=None)
+    return max(filter(None, [locked, locked_client]), default=None)
+
+
+def authenticate(email: str, password: str, client: str) -> LoginResult:
+    """Check a login's password, throttled per account and per client address; every attempt is audited.
+
+    Returns the user on success. When locked, the password is not checked and ``locked_until`` says until
+    when. Unknown accounts cost the same time and count the same as wrong passwords. For an account with a
+    second factor, a right password is only half a login: no success is stored (a success resets the
+    account's failure count, which would otherwise let the second factor be guessed without limit).
+    """
+    email = normalise_email(email)[:255]
+    client = (client or "unknown")[:64]
+    locked = _throttled(email, client)
     user = find_user(email)
     if locked is not None:
         outcome = AttemptOutcome.THROTTLED
@@ -251,18 +257,42 @@ def authenticate(email: str, password: str, client: str) -> LoginResult:
         outcome = AttemptOutcome.SUCCESS
     else:
         outcome = AttemptOutcome.FAILURE
-    db.session.add(LoginAttempt(email=email, client=client, outcome=outcome))
+    halfway = outcome == AttemptOutcome.SUCCESS and user.has_second_factor
+    if not halfway:
+        db.session.add(LoginAttempt(email=email, client=client, outcome=outcome))
     # Only a successful login is done by the account's owner; a failure is an anonymous attempt on it.
-    audit.record(f"login.{outcome.value}", "user", user.id if user else None, after={"email": email},
-                 actor=user if outcome == AttemptOutcome.SUCCESS else None)
+    audit.record("login.password_ok" if halfway else f"login.{outcome.value}", "user", user.id if user else None,
+                 after={"email": email}, actor=user if outcome == AttemptOutcome.SUCCESS else None)
     if outcome != AttemptOutcome.SUCCESS:
         db.session.flush()
         return LoginResult(None, locked)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    user.last_login_at = utcnow()
+    if not halfway:
+        user.last_login_at = utcnow()
     db.session.flush()
     return LoginResult(user)
+
+
+def authenticate_second_factor(user: User, code: str, client: str) -> LoginResult:
+    """The login's second step: a TOTP or recovery code, counted against the same throttle as passwords."""
+    client = (client or "unknown")[:64]
+    locked = _throttled(user.email, client)
+    if locked is not None:
+        outcome = AttemptOutcome.THROTTLED
+    elif user.is_active and second_factor.check(user, code):
+        outcome = AttemptOutcome.SUCCESS
+    else:
+        outcome = AttemptOutcome.FAILURE
+    db.session.add(LoginAttempt(email=user.email, client=client, outcome=outcome))
+    success = outcome == AttemptOutcome.SUCCESS
+    # The whole login succeeded: "login.success", as for accounts without a second factor.
+    audit.record("login.success" if success else f"login.second_factor_{outcome.value}", "user", user.id,
+                 after={"email": user.email, "second_factor": True}, actor=user if success else None)
+    if success:
+        user.last_login_at = utcnow()
+    db.session.flush()
+    return LoginResult(user if success else None, locked)
 
 
 def end_all_sessions(user: User) -> None:

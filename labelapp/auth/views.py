@@ -1,13 +1,23 @@
+import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
+from markupsafe import Markup
 from sqlalchemy import select
 
-from labelapp.auth import services
-from labelapp.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, TieForm
+from labelapp.auth import second_factor, services, sessions
+from labelapp.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    SecondFactorForm,
+    TieForm,
+)
 from labelapp.auth.models import AssessorTie, TieKind, TokenPurpose
 from labelapp.auth.permissions import access, authenticated, can_declare_ties, public
+from labelapp.core import audit
 from labelapp.core.forms import commit_or_report, form_status
 from labelapp.core.urls import safe_next
 from labelapp.extensions import db
@@ -15,6 +25,7 @@ from labelapp.municipalities.models import Municipality
 from labelapp.municipalities.queries import municipality_choices
 
 bp = Blueprint("auth", __name__)
+CANDIDATE = "second_factor_candidate"  # session key: a secret being set up, not yet confirmed
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -27,22 +38,52 @@ def login():
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         db.session.commit()
+        if result.ok and result.user.has_second_factor:
+            sessions.start_pending(result.user, safe_next("core.dashboard"))
+            return redirect(url_for("auth.login_second_factor"))
         if result.ok:
-            session.clear()  # nothing from before the login carries over into the logged-in session
-            login_user(result.user)
+            sessions.start(result.user)
             flash(_("You are logged in."), "success")
             return redirect(safe_next("core.dashboard"))
-        status = 422
-        if result.locked_until is not None:
-            status = 429
-            form.password.errors.append(
-                _("Too many failed attempts. Try again after %(time)s, or reset your password.",
-                  time=format_datetime(result.locked_until, "short"))
-            )
-        else:
+        status = _refusal(form.password, result)
+        if status == 422:
             form.password.errors.append(_("The e-mail address or the password is not correct."))
     status = max(status, form_status(form))
     return render_template("auth/login.html", form=form, next=request.args.get("next", "")), status
+
+
+def _refusal(field, result: services.LoginResult) -> int:
+    if result.locked_until is not None:
+        field.errors.append(
+            _("Too many failed attempts. Try again after %(time)s, or reset your password.",
+              time=format_datetime(result.locked_until, "short"))
+        )
+        return 429
+    return 422
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+@access(public)
+def login_second_factor():
+    user, next_url = sessions.pending()
+    if user is None:
+        flash(_("Please log in again: the time for the second step ran out."), "info")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate_second_factor(user, form.code.data, request.remote_addr)
+        db.session.commit()
+        if result.ok:
+            sessions.start(user)
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next("core.dashboard", next_url))
+        status = _refusal(form.code, result)
+        if status == 422:
+            form.code.errors.append(_("The code is not correct, or it has been used already. Codes change every "
+                                      "30 seconds."))
+    status = max(status, form_status(form))
+    return render_template("auth/second_factor_login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -98,10 +139,68 @@ def account():
     user = current_user._get_current_object()
     if form.validate_on_submit() and commit_or_report(
             form.password, lambda: services.change_password(user, form.current.data, form.password.data)):
-        login_user(user)  # the session version changed: keep this session, end the others
+        sessions.start(user)  # the session version changed: keep this session, end the others
         flash(_("Your password is changed. Other sessions have been logged out."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form), form_status(form)
+
+
+@bp.route("/account/second-factor", methods=["GET", "POST"])
+@access(authenticated)
+def second_factor_page():
+    """Set up the authenticator app (a new secret is kept in the session until a code confirms it)."""
+    user = current_user._get_current_object()
+    form = SecondFactorForm()
+    if user.has_second_factor:
+        return render_template("auth/second_factor.html", form=form, user=user,
+                               unused=second_factor.unused_recovery_codes(user),
+                               required=second_factor.required_for(user))
+    secret = session.get(CANDIDATE) or second_factor.new_secret()
+    session[CANDIDATE] = secret
+    if form.validate_on_submit():
+        codes = second_factor.enrol(user, secret, form.code.data)
+        if codes is not None:
+            db.session.commit()
+            session.pop(CANDIDATE, None)
+            return render_template("auth/recovery_codes.html", codes=codes)
+        form.code.errors.append(_("The code does not match. Check the clock of your phone and type the newest code."))
+    uri = second_factor.provisioning_uri(user, secret)
+    svg = segno.make(uri, error="m").svg_inline(scale=4, border=2, title=_("QR code for the authenticator app"))
+    qr = Markup(svg)  # noqa: S704  (segno's own SVG; the title is escaped by segno)
+    return render_template("auth/second_factor_setup.html", form=form, secret=secret, qr=qr,
+                           required=second_factor.required_for(user)), form_status(form)
+
+
+@bp.route("/account/second-factor/recovery-codes", methods=["POST"])
+@access(authenticated)
+def new_recovery_codes():
+    user = current_user._get_current_object()
+    form = SecondFactorForm()
+    if user.has_second_factor and form.validate_on_submit() and second_factor.check(user, form.code.data):
+        codes = second_factor.replace_recovery_codes(user)
+        audit.record("user.recovery_codes_replaced", "user", user.id)
+        db.session.commit()
+        return render_template("auth/recovery_codes.html", codes=codes)
+    db.session.rollback()
+    flash(_("The code is not correct, or it has been used already. Nothing was changed."), "error")
+    return redirect(url_for("auth.second_factor_page"))
+
+
+@bp.route("/account/second-factor/off", methods=["POST"])
+@access(authenticated)
+def second_factor_off():
+    user = current_user._get_current_object()
+    form = SecondFactorForm()
+    if second_factor.required_for(user):
+        abort(403)
+    if user.has_second_factor and form.validate_on_submit() and second_factor.check(user, form.code.data):
+        second_factor.turn_off(user)
+        db.session.commit()
+        flash(_("The second factor is turned off."), "success")
+        return redirect(url_for("auth.account"))
+    db.session.rollback()
+    flash(_("The code is not correct, or it has been used already. Nothing was changed."), "error")
+    return redirect(url_for("auth.second_factor_page"))
 
 
 @bp.route("/account/ties", methods=["GET", "POST"])

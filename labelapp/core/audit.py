@@ -47,8 +47,9 @@ def _previous_hash() -> str:
         return cached
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
-    # On SQLite a writing transaction begins IMMEDIATE (see labelapp/__init__.py), so it already holds the
-    # database's single write lock here.
+    # On SQLite a POST request's transaction begins IMMEDIATE (see labelapp/__init__.py) and so already holds
+    # the single write lock here; elsewhere SQLite refuses a write on an outdated snapshot, so two
+    # transactions can never both extend the chain from the same row.
     newest = db.session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
     return newest or ""
 

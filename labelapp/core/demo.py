@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from labelapp.auth import services
+from labelapp.auth import second_factor, services
 from labelapp.auth.models import Role, TieKind, User
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import Round
@@ -38,7 +38,10 @@ def seed() -> int:
         if services.find_user(email) is not None:
             continue
         municipality = by_code(code, COUNTRY) if code else None
-        services.create_user(email, name, role, municipality, password=PASSWORD)
+        user = services.create_user(email, name, role, municipality, password=PASSWORD)
+        if second_factor.required_for(user):
+            secret = second_factor.new_secret()
+            second_factor.enrol(user, secret, second_factor.code_at(secret, second_factor.current_step()))
         created += 1
     helen = services.find_user("hindaja2@demo.kaasav.ee")
     if created and not helen.ties:
@@ -61,10 +64,19 @@ def _criteria_and_round() -> None:
         criteria_services.open_round(stored, DEMO_ROUND, dt.date.today() + dt.timedelta(days=120))
 
 
-def logins() -> list[tuple[str, str, str]]:
+def current_code(email: str) -> str | None:
+    """The authenticator code a demo account would show now (None for other accounts or without a factor)."""
+    user = services.find_user(email)
+    if user is None or email not in {a[0] for a in ACCOUNTS} or user.totp_secret is None:
+        return None
+    return second_factor.code_at(user.totp_secret, second_factor.current_step())
+
+
+def logins() -> list[tuple[str, str, str, str]]:
+    """(e-mail, role, municipality, authenticator key or "") of each demo account."""
     users = db.session.scalars(
         select(User).where(User.email.in_([a[0] for a in ACCOUNTS])).options(db.joinedload(User.municipality))
     ).all()
     order = {a[0]: i for i, a in enumerate(ACCOUNTS)}
-    return [(u.email, u.role.value, u.municipality.name if u.municipality else "")
+    return [(u.email, u.role.value, u.municipality.name if u.municipality else "", u.totp_secret or "")
             for u in sorted(users, key=lambda u: order[u.email])]

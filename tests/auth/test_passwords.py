@@ -6,6 +6,8 @@ from labelapp import create_app
 from labelapp.auth import passwords
 from labelapp.auth.services import find_user
 from labelapp.config import DEFAULTS
+from tests.support.factories import PASSWORD
+from tests.support.web import submit
 
 
 def test_production_cost_is_argon2id_rfc9106(tmp_path):
@@ -28,7 +30,8 @@ def test_stored_hash_is_argon2id_and_not_the_password(app, users):
     ("short", False),
     ("eleven char", False),
     ("twelve chars", True),
-    ("x" * 64, True),
+    ("".join(chr(97 + i % 26) + str(i % 10) for i in range(32)), True),  # 64 characters
+    ("".join(chr(97 + i % 26) + str(i % 10) for i in range(128)), True),  # 256 characters
     ("x" * 257, False),
 ])
 def test_password_policy_lengths(app, password, ok):
@@ -48,3 +51,31 @@ def test_login_rehashes_when_cost_changes(app, client, users):
     assert login(client, users["staff"]).status_code == 302
     with app.app_context():
         assert extract_parameters(find_user(users["staff"]).password_hash).time_cost == 2
+
+
+@pytest.mark.parametrize("password", [
+    "password1234", "Password123!", "qwertyuiop123", "iloveyou1234", "1234567890123", "aaaaaaaaaaaa",
+    "abcabcabcabc", "paroolparool", "Parool2026!!", "Tallinn2026!!", "kaasavomavalitsus",
+])
+def test_common_passwords_are_refused_also_padded_or_repeated(app, password):
+    with app.app_context():
+        assert "too common" in passwords.policy_problem(password)
+
+
+@pytest.mark.parametrize("password", ["correct horse battery", "Põltsamaa kevadine jõgi", "x7#kq!Lm2@pZ"])
+def test_uncommon_passwords_pass(app, password):
+    with app.app_context():
+        assert passwords.policy_problem(password) is None
+
+
+def test_the_bundled_list_is_the_full_one(app):
+    assert len(passwords.common_passwords()) > 19_000
+    assert {"password", "123456", "parool"} <= passwords.common_passwords()
+
+
+def test_a_common_password_is_refused_on_the_field_when_changing_it(client, login_as):
+    login_as("staff")
+    response = submit(client, "/account", {"current": PASSWORD, "password": "password12345",
+                                           "confirm": "password12345"})
+    assert response.status_code == 422
+    assert 'id="password-error"' in response.get_data(as_text=True)

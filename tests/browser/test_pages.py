@@ -71,6 +71,29 @@ def test_form_errors_are_accessible_and_tied_to_fields(page, live_server, axe):
     axe.check(page)
 
 
+def test_second_factor_step_by_keyboard_with_accessible_errors(page, live_server, axe, app):
+    from tests.support.factories import second_factor_code
+
+    base = live_server.url
+    page.goto(base + "/login")
+    page.fill("#email", "koordinaator@demo.kaasav.ee")
+    page.fill("#password", demo.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/login/second-factor")
+    axe.check(page)
+    assert page.get_attribute("#code", "autocomplete") == "one-time-code"
+    page.fill("#code", "123456")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#code-error")
+    assert page.get_attribute("#code", "aria-describedby") == "code-hint code-error"
+    axe.check(page)
+    page.fill("#code", second_factor_code(app, "koordinaator@demo.kaasav.ee"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(base + "/dashboard")
+    page.goto(base + "/account/second-factor")
+    axe.check(page)
+
+
 def test_keyboard_skip_link_and_login(page, live_server, axe):
     base = live_server.url
     page.goto(base + "/login")
@@ -103,6 +126,8 @@ def test_login_and_logout_work_without_javascript(browser, live_server):
 def test_invitation_flow_in_the_browser(page, live_server, axe, app, capsys):
     import re
 
+    from labelapp.auth import second_factor
+
     base = live_server.url
     log_in(page, base, "koordinaator@demo.kaasav.ee")
     page.goto(base + "/admin/users/invite")
@@ -121,7 +146,20 @@ def test_invitation_flow_in_the_browser(page, live_server, axe, app, capsys):
     page.fill("#confirm", "uue hindaja parool")
     page.click("main button[type=submit]")
     page.wait_for_url(base + "/login")
-    log_in(page, base, "uus.hindaja@example.org", "uue hindaja parool")
+    # An assessor must set up the second factor before anything else.
+    log_in(page, base, "uus.hindaja@example.org", "uue hindaja parool", lands_on="/account/second-factor")
+    axe.check(page)
+    page.fill("#code", "000000")
+    page.click("main button[type=submit]")
+    assert page.locator("#code-error").is_visible()
+    axe.check(page)
+    secret = page.inner_text("code.secret")
+    page.fill("#code", second_factor.code_at(secret, second_factor.current_step()))
+    page.click("main button[type=submit]")
+    assert page.locator(".recovery-codes li").count() == 10
+    axe.check(page)
+    page.click("main a[href='/dashboard']")
+    page.wait_for_url(base + "/dashboard")
     assert "Uus Hindaja" in page.inner_text("main")
 
 

@@ -26,8 +26,12 @@ def axe_source() -> str:
     return files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
 
 
+_APPS: dict[str, object] = {}  # live server address -> its app, for log_in's authenticator codes
+
+
 class LiveServer:
     def __init__(self, app) -> None:
+        self.app = app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = make_server("127.0.0.1", self.port, app, threaded=True)
@@ -35,9 +39,11 @@ class LiveServer:
 
     def __enter__(self) -> LiveServer:
         self.thread.start()
+        _APPS[self.url] = self.app
         return self
 
     def __exit__(self, *exc) -> None:
+        _APPS.pop(self.url, None)
         self.server.shutdown()
         self.thread.join(timeout=10)
 
@@ -69,12 +75,17 @@ class Axe:
         assert summary == [], f"axe-core violations on {page.url}:\n{json.dumps(summary, indent=1)}"
 
 
-def log_in(page, base: str, email: str, password: str | None = None) -> None:
-    """Log in through the form (demo password by default) and wait for the dashboard."""
+def log_in(page, base: str, email: str, password: str | None = None, lands_on: str = "/dashboard") -> None:
+    """Log in through the form (demo password by default, authenticator code if asked) and wait for the page."""
     from labelapp.core import demo
 
     page.goto(base + "/login")
     page.fill("#email", email)
     page.fill("#password", password or demo.PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(base + "/dashboard")
+    if page.url.endswith("/login/second-factor"):
+        from tests.support.factories import second_factor_code
+
+        page.fill("#code", second_factor_code(_APPS[base], email))
+        page.click("main button[type=submit]")
+    page.wait_for_url(base + lands_on)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+from flask import current_app
 from sqlalchemy import select
 
-from labelapp.auth import services
+from labelapp.auth import second_factor, services
 from labelapp.auth.models import Role, User
 from labelapp.extensions import db
 from labelapp.municipalities.lookup import by_code
@@ -29,9 +30,22 @@ def make_user(role: Role | str = Role.STAFF, municipality: str | None = None, *,
         by_code(municipality, "EE") if municipality else None,
         password=password,
     )
+    if role.value in current_app.config["SECOND_FACTOR_ROLES"]:
+        secret = second_factor.new_secret()
+        second_factor.enrol(user, secret, second_factor.code_at(secret, second_factor.current_step()))
     if commit:
         db.session.commit()
     return user
+
+
+def second_factor_code(app, email: str) -> str:
+    """A current TOTP code for ``email``'s authenticator, with the account's replay guard cleared so that a test
+    can log the same person in twice within one 30-second step (the guard has its own tests)."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        user.totp_last_step = None
+        db.session.commit()
+        return second_factor.code_at(user.totp_secret, second_factor.current_step())
 
 
 def open_round(version: str = "2025.1", title: str = "Test round"):

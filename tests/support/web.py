@@ -6,7 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from tests.support.factories import PASSWORD
+from tests.support.factories import PASSWORD, second_factor_code
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -26,7 +26,14 @@ def submit(client: FlaskClient, url: str, data: dict | None = None, *, form_page
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
-    return submit(client, "/login", {"email": email, "password": password}, **kwargs)
+    """Log in through the form, giving the authenticator code too when the account asks for one."""
+    response = submit(client, "/login", {"email": email, "password": password})
+    if response.status_code == 302 and response.location.endswith("/login/second-factor"):
+        code = second_factor_code(client.application, email)
+        response = submit(client, "/login/second-factor", {"code": code})
+    if kwargs.get("follow_redirects") and response.status_code == 302:
+        response = client.get(response.location, follow_redirects=True)
+    return response
 
 
 def logout(client: FlaskClient):
