@@ -169,7 +169,7 @@ def evidence(assessment_id: int, criterion_id: str):
         flash(_("The file is added."), "success")
         return redirect(request.path)
     area_id = next(a.id for a, c in criteria.criteria() if c.id == criterion_id)
-    status = 422 if (link_form.errors or upload_form.errors) else 200
+    status = form_status(link_form, upload_form)
     return render_template("assessment/evidence.html", assessment=assessment, criterion=criterion, area_id=area_id,
                            items=_evidence_by_criterion(assessment).get(criterion_id, []), link_form=link_form,
                            upload_form=upload_form, lang=language(), delete_form=ConfirmForm(),

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from flask import flash
+from flask import flash, g
 from flask_wtf import FlaskForm
 from wtforms import Field
 
@@ -16,15 +16,22 @@ def commit_or_report(field: Field, action: Callable[[], object]) -> bool:
         action()
     except DomainError as exc:
         db.session.rollback()
-        field.errors.append(str(exc))
+        report(field, exc)
         return False
     db.session.commit()
     return True
 
 
-def form_status(form) -> int:
-    """422 for a form shown again with errors, so tests and tools can tell it from a fresh form."""
-    return 422 if form.errors else 200
+def report(field: Field, error: DomainError) -> None:
+    """Show ``error`` on ``field``; the page's status becomes the error's (e.g. 413 for a too large file)."""
+    field.errors.append(str(error))
+    if error.status != DomainError.status:
+        g.error_status = error.status
+
+
+def form_status(*forms) -> int:
+    """422 (or a reported error's own status) for a form shown again with errors, 200 for a fresh form."""
+    return g.get("error_status", 422) if any(form.errors for form in forms) else 200
 
 
 def commit_or_flash(action: Callable[[], object]) -> bool:

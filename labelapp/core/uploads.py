@@ -9,12 +9,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from labelapp.core.errors import DomainError
+from labelapp.core.errors import DomainError, TooLarge
 
 # kind -> (content type, usual extension)
 KINDS = {
@@ -26,11 +29,16 @@ KINDS = {
     "odt": ("application/vnd.oasis.opendocument.text", "odt"),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
 }
+ARCHIVE_KINDS = {"docx", "xlsx", "odt", "ods"}
 ODF_MIMETYPES = {KINDS["odt"][0]: "odt", KINDS["ods"][0]: "ods"}
 CHUNK = 64 * 1024
 
 
 class UploadError(DomainError):
+    pass
+
+
+class UploadTooLarge(UploadError, TooLarge):
     pass
 
 
@@ -91,6 +99,53 @@ def _sniff_zip(path: Path) -> str | None:
     return None
 
 
+# Office files (XLSX, DOCX, ODS, ODT) are ZIP archives of XML. Before any parser sees one, it is unpacked as a
+# stream, counting real (not declared) sizes, and each XML part's prolog is read by defusedxml, which refuses
+# DTDs and entity declarations (billion laughs, external entities).
+ARCHIVE_MAX_MEMBERS = 10_000
+ARCHIVE_MAX_RATIO = 100  # uncompressed / compressed, for members above 1 MiB; spreadsheets stay far below
+XML_PROLOG_BYTES = 64 * 1024
+
+
+def check_archive(path: Path, max_uncompressed: int) -> None:
+    """Refuse a ZIP bomb or an XML entity bomb inside an office file; raise UploadError saying which."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if len(members) > ARCHIVE_MAX_MEMBERS:
+                raise UploadError(_("The file holds %(n)s parts; at most %(max)s are accepted.",
+                                    n=len(members), max=ARCHIVE_MAX_MEMBERS))
+            total = 0
+            for member in members:
+                total += _check_member(archive, member, max_uncompressed - total)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise UploadError(_("The file is damaged and cannot be opened (%(error)s).", error=exc)) from exc
+
+
+def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, room: int) -> int:
+    unpacked, parser = 0, None
+    if member.filename.endswith((".xml", ".rels")):
+        parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    with archive.open(member) as stream:
+        while chunk := stream.read(CHUNK):
+            unpacked += len(chunk)
+            if unpacked > room:
+                raise UploadError(_("The file unpacks to more than %(size)s, which is more than any real document "
+                                    "or spreadsheet needs (a \"ZIP bomb\").", size=human_size(room + unpacked)))
+            if unpacked > 1024 * 1024 and unpacked > ARCHIVE_MAX_RATIO * max(member.compress_size, 1):
+                raise UploadError(_("Part %(name)s of the file is compressed more than %(ratio)s times, as only a "
+                                    "\"ZIP bomb\" is.", name=member.filename, ratio=ARCHIVE_MAX_RATIO))
+            if parser is not None and unpacked - len(chunk) < XML_PROLOG_BYTES:
+                try:
+                    parser.feed(chunk)
+                except DefusedXmlException as exc:
+                    raise UploadError(_("Part %(name)s of the file declares XML entities or a DTD, which office "
+                                        "files never need (%(error)s).", name=member.filename, error=exc)) from exc
+                except ParseError:
+                    parser = None  # not well-formed: the spreadsheet reader reports it in its own words
+    return unpacked
+
+
 def store(stream: BinaryIO, folder: str, max_bytes: int, accepted: set[str]) -> StoredFile:
     """Copy ``stream`` under instance/uploads/<folder>/ with a random name; refuse too large or wrong files.
 
@@ -105,12 +160,14 @@ def store(stream: BinaryIO, folder: str, max_bytes: int, accepted: set[str]) -> 
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise UploadError(_("The file is larger than %(size)s.", size=human_size(max_bytes)))
+                    raise UploadTooLarge(_("The file is larger than %(size)s.", size=human_size(max_bytes)))
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
             raise UploadError(_("The file is empty."))
         kind = sniff(partial)
+        if kind in ARCHIVE_KINDS and kind in accepted:
+            check_archive(partial, current_app.config["ARCHIVE_MAX_UNCOMPRESSED_BYTES"])
         if kind not in accepted:
             names = ", ".join(KINDS[k][1].upper() for k in sorted(accepted))
             raise UploadError(_("This type of file is not accepted. Accepted: %(kinds)s (checked from the content, "

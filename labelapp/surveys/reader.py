@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
+from labelapp.config import DEFAULTS
+from labelapp.core import uploads
 from labelapp.surveys.names import column_role
 
 CHUNK_ROWS = 250_000
@@ -113,6 +117,12 @@ def _separator(lines: list[str]) -> str:
 
 
 def _read_excel(path: Path) -> pd.DataFrame:
+    if zipfile.is_zipfile(path):  # XLSX, ODS (XLS is not a ZIP archive and has no XML)
+        try:
+            config = current_app.config if has_app_context() else DEFAULTS
+            uploads.check_archive(path, config["ARCHIVE_MAX_UNCOMPRESSED_BYTES"])
+        except uploads.UploadError as exc:
+            raise FormatError(str(exc)) from exc
     try:
         return pd.read_excel(path, header=None, dtype=str, engine="calamine").fillna("")
     except Exception as exc:  # noqa: BLE001  (calamine raises its own error types for broken files)

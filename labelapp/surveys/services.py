@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from labelapp.core import audit, uploads
-from labelapp.core.errors import DomainError
+from labelapp.core.errors import DomainError, TooLarge
 from labelapp.criteria.models import CriteriaVersion, VersionStatus
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
@@ -33,6 +33,10 @@ class SurveyImportError(DomainError):
     def __init__(self, message: str, report: analysis.Report | None = None):
         super().__init__(message)
         self.report = report
+
+
+class SurveyFileTooLarge(SurveyImportError, TooLarge):
+    pass
 
 
 @dataclass
@@ -92,7 +96,7 @@ def stage_upload(stream: BinaryIO, filename: str) -> Staged:
             if size > limit:
                 out.close()
                 _stage_path(token).unlink()
-                raise SurveyImportError(_("The file is larger than %(size)s.", size=uploads.human_size(limit)))
+                raise SurveyFileTooLarge(_("The file is larger than %(size)s.", size=uploads.human_size(limit)))
             out.write(chunk)
     return _finish_staging(token, filename or "upload")
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from labelapp.auth.permissions import access, can_import_surveys, is_staff
-from labelapp.core.forms import ConfirmForm, commit_or_flash
+from labelapp.core.forms import ConfirmForm, commit_or_flash, form_status, report
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
 from labelapp.surveys import services
@@ -44,13 +44,13 @@ def start_import():
             staged = services.stage_url(form.url.data) if form.url.data else \
                 services.stage_upload(form.file.data.stream, form.file.data.filename)
         except services.SurveyImportError as exc:
-            (form.url if form.url.data else form.file).errors.append(str(exc))
+            report(form.url if form.url.data else form.file, exc)
         else:
             staged.options = {"year": form.year.data, "description": form.description.data or "",
                               "shape": form.shape.data or None, "supersede": form.supersede.data, "mapping": {}}
             staged.save_options()
             return redirect(url_for("surveys.preview", token=staged.token))
-    return render_template("surveys/import.html", form=form), 422 if form.errors else 200
+    return render_template("surveys/import.html", form=form), form_status(form)
 
 
 def _staged(token: str) -> services.Staged:

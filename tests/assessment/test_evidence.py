@@ -88,7 +88,7 @@ def config_overrides():
 
 def test_too_large_file_is_refused_and_nothing_is_kept(app, client, evidence_url):
     response = upload(client, evidence_url, PDF + b"0" * 4096, "big.pdf")
-    assert response.status_code == 422
+    assert response.status_code == 413
     assert "2 KB" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Evidence)) is None
@@ -137,3 +137,4 @@ def test_links_are_added_and_removed(app, client, evidence_url):
     assert client.post(delete, data={"csrf_token": csrf_token(page)}).status_code == 302
     with app.app_context():
         assert db.session.get(Evidence, item_id) is None
+

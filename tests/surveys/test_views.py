@@ -82,3 +82,16 @@ def test_staff_see_their_own_municipality_only(app, client, login_as, users):
     assert "62,5 %" in html and "55,0 %" not in html
     assert client.get("/admin/surveys/").status_code == 403
     assert re.search(r"/admin/surveys/\d+", html) is None
+
+
+def test_too_large_survey_upload_gets_413_and_leaves_no_staged_file(app, client, login_as):
+    import os
+
+    app.config["SURVEY_MAX_BYTES"] = 64
+    login_as("coordinator")
+    response = upload(client, CSV * 4)
+    assert response.status_code == 413
+    assert "64 B" in response.get_data(as_text=True)
+    staging = os.path.join(app.instance_path, "uploads", "surveys")
+    assert not os.path.isdir(staging) or os.listdir(staging) == []
+    assert waves(app) == 0
