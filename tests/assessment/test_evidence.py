@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from labelapp.assessment.models import Evidence
 from labelapp.extensions import db
-from tests.support.factories import open_round
 from tests.support.web import csrf_token
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -29,17 +28,6 @@ def office_file(kind: str) -> bytes:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def evidence_url(app, client, login_as):
-    with app.test_request_context():
-        open_round()
-    login_as("staff")
-    response = client.post("/assessments/start", data={"csrf_token": csrf_token(
-        client.get("/assessments/start").get_data(as_text=True))})
-    assessment_id = re.search(r"/assessments/(\d+)", response.headers["Location"]).group(1)
-    return f"/assessments/{assessment_id}/criteria/strategy.principles/evidence"
 
 
 def upload(client, url, content: bytes, name: str, title: str = ""):

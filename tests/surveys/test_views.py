@@ -92,6 +92,6 @@ def test_too_large_survey_upload_gets_413_and_leaves_no_staged_file(app, client,
     response = upload(client, CSV * 4)
     assert response.status_code == 413
     assert "64 B" in response.get_data(as_text=True)
-    staging = os.path.join(app.instance_path, "uploads", "surveys")
+    staging = os.path.join(app.instance_path, "uploads", "survey-staging")
     assert not os.path.isdir(staging) or os.listdir(staging) == []
     assert waves(app) == 0
