@@ -122,12 +122,12 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from labelapp.auth.cli import users_cli
-    from labelapp.core.cli import audit_cli, demo_cli, mail_cli
+    from labelapp.core.cli import audit_cli, backup_cli, demo_cli, mail_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.municipalities.cli import municipalities_cli
     from labelapp.review.cli import labels_cli, panels_cli
     from labelapp.surveys.cli import survey_cli
 
     for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, panels_cli,
-                  labels_cli, audit_cli):
+                  labels_cli, audit_cli, backup_cli):
         app.cli.add_command(group)
