@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,17 +28,22 @@ class GunicornServer:
             **(extra_env or {}),
         }
         env.pop("SMTP_HOST", None)
+        # The server's output goes to a file (a pipe nobody reads while the test runs could fill and block it).
+        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "labelapp:create_app()"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
 
     def wait_ready(self, timeout: float = 30) -> GunicornServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stdout.read().decode())
+                raise RuntimeError(self.output())
             try:
                 requests.get(self.url + "/", timeout=10)
                 return self
@@ -51,4 +57,5 @@ class GunicornServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        self.process.stdout.close()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
