@@ -52,7 +52,7 @@ def test_sixteen_writers_for_fifteen_seconds_never_see_a_locked_database(app, da
 
         def write(number: int) -> None:
             session, url = sessions[number]
-            rng = random.Random(number)
+            rng = random.Random(number)  # noqa: S311  (reproducible test data, not secrets)
             while time.monotonic() < deadline:
                 form = AreaForm(session, url)
                 response = form.post(form.random_answers(rng, f"writer {number}"))
