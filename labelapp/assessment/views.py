@@ -19,9 +19,11 @@ from labelapp.auth.models import Role
 from labelapp.auth.permissions import (
     access,
     can_edit_assessment,
+    can_read_evidence,
     can_reopen_assessment,
     can_view_assessment,
     is_staff,
+    reads_evidence,
     works_on_assessments,
 )
 from labelapp.core import uploads
@@ -199,9 +201,17 @@ def delete_evidence(assessment_id: int, evidence_id: int):
 
 
 @bp.route("/<int:assessment_id>/evidence/<int:evidence_id>/download")
-@access(works_on_assessments)
+@access(reads_evidence)
 def download_evidence(assessment_id: int, evidence_id: int):
-    item = _get_evidence(get_assessment(assessment_id), evidence_id)
+    from labelapp.review.models import Application  # the review layer builds on this one, not the other way
+
+    assessment = db.session.get(Assessment, assessment_id)
+    application = None
+    if assessment is not None and current_user.role == Role.ASSESSOR:
+        application = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
+    if assessment is None or not can_read_evidence(current_user, assessment, application):
+        abort(404)
+    item = _get_evidence(assessment, evidence_id)
     if item.kind != EvidenceKind.FILE:
         abort(404)
     response = send_file(uploads.path_of(services.EVIDENCE_FOLDER, item.stored_name), mimetype=item.content_type,

@@ -62,6 +62,8 @@ can_declare_ties = is_assessor
 can_manage_criteria = is_coordinator
 can_import_surveys = is_coordinator
 works_on_assessments = is_staff | is_coordinator
+# Evidence files are read by the assessment's people and by the assessors of its application.
+reads_evidence = is_staff | is_coordinator | is_assessor
 
 
 def can_view_assessment(user: Any, assessment: Any) -> bool:
@@ -72,6 +74,13 @@ def can_edit_assessment(user: Any, assessment: Any) -> bool:
     """Only the municipality's own staff edit, and only a draft."""
     return (user.is_authenticated and user.role == Role.STAFF and user.municipality_id == assessment.municipality_id
             and assessment.status == "draft")
+
+
+def can_read_evidence(user: Any, assessment: Any, application: Any | None) -> bool:
+    """Whoever may see the assessment, and the assessors on the panel of the application made from it."""
+    if user.is_authenticated and user.role == Role.ASSESSOR:
+        return application is not None and can_view_application(user, application)
+    return can_view_assessment(user, assessment)
 
 
 def can_reopen_assessment(user: Any, assessment: Any) -> bool:
