@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from labelapp.core.models import OutboxMessage, OutboxStatus
 from labelapp.core.types import utcnow
+from labelapp.config import is_production
 from labelapp.extensions import db
 
 _NEW = "outbox_new"
@@ -81,9 +82,11 @@ def deliver_committed() -> None:
 
 
 def print_to_console(message: OutboxMessage) -> None:
+    # Bodies may hold invitation and password links; a production console is a log, so they stay out of it.
+    body = "(body not printed in production: configure SMTP_HOST)" if is_production(current_app) else message.body
     print(
         f"\n----- e-mail (outbox #{message.id}, not sent: no SMTP_HOST configured) -----\n"
-        f"To: {message.to_address}\nSubject: {message.subject}\n\n{message.body}\n"
+        f"To: {message.to_address}\nSubject: {message.subject}\n\n{body}\n"
         "----- end of e-mail -----\n",
         file=sys.stderr,
         flush=True,
