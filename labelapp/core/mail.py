@@ -16,9 +16,9 @@ from flask_babel import force_locale
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from labelapp.config import is_production
 from labelapp.core.models import OutboxMessage, OutboxStatus
 from labelapp.core.types import utcnow
-from labelapp.config import is_production
 from labelapp.extensions import db
 
 _NEW = "outbox_new"
