@@ -8,13 +8,14 @@ MO     := $(PO:.po=.mo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint bench install install-dev translations extract-messages db demo clean help
+.PHONY: run test lint bench security install install-dev translations extract-messages db demo clean help
 
 help:
 	@echo "make run    - install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools and run the whole suite (SQLite, PostgreSQL, Chromium)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmark (survey import vs raw pandas so far; BENCH_ARGS=rows)"
+	@echo "make security - bandit, then wapiti3 against a throwaway demo instance as each role"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -40,7 +41,7 @@ translations: $(MO)
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv .git" -o labelapp/translations/messages.pot --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -i labelapp/translations/messages.pot -d labelapp/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i labelapp/translations/messages.pot -d labelapp/translations --no-fuzzy-matching --width 120
 
 db: install
 	$(FLASK) db upgrade
@@ -58,10 +59,23 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check labelapp tests migrations bench
+	$(BIN)/ruff check labelapp tests migrations bench tools
 
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# Scanners in their own virtual environment: wapiti3 pins its own dependencies.
+SECURITY_VENV := .venv-security
+$(SECURITY_VENV)/.installed:
+	$(PYTHON) -m venv $(SECURITY_VENV)
+	$(SECURITY_VENV)/bin/pip install --quiet --upgrade pip
+	$(SECURITY_VENV)/bin/pip install --quiet wapiti3==3.2.3 bandit==1.9.4
+	@touch $@
+
+# bandit: no finding of medium or high severity (each exception is justified where it is made); then wapiti3.
+security: install-dev $(SECURITY_VENV)/.installed
+	$(SECURITY_VENV)/bin/bandit -r labelapp -ll
+	$(BIN)/python tools/security_scan.py --wapiti $(SECURITY_VENV)/bin/wapiti $(SECURITY_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache $(MO)
+	rm -rf $(VENV) $(SECURITY_VENV) .pytest_cache $(MO)

@@ -13,7 +13,9 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404  (pg_dump/pg_restore, with argument lists, never a shell)
+
+# pg_dump and pg_restore, with argument lists, never a shell.
+import subprocess  # nosec B404
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -13,7 +13,8 @@ from labelapp.municipalities import services as municipality_services
 from labelapp.municipalities.lookup import by_code
 from labelapp.municipalities.models import Municipality
 
-PASSWORD = "demo-parool-2026"  # noqa: S105  (published demo password, refused in production)
+# The published demo password (demo data is refused in production).
+PASSWORD = "demo-parool-2026"  # noqa: S105  # nosec B105
 COUNTRY = "EE"
 DEMO_CRITERIA = ("kaasav-omavalitsus", "2025.1")
 DEMO_ROUND = "Märgisevoor 2026 (demo)"

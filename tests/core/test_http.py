@@ -47,6 +47,8 @@ def test_unexpected_error_shows_incident_and_no_traceback(app, client):
     assert response.status_code == 500
     assert "internal detail" not in html and "Traceback" not in html
     assert "juhtumi number" in html
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
 def test_language_switch_keeps_the_page_and_refuses_other_sites(client):
