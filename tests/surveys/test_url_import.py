@@ -93,3 +93,15 @@ def test_hostile_urls_are_refused(url):
 def test_plain_http_to_a_public_host_is_refused():
     with pytest.raises(FetchError, match="use https"):
         check_url("http://example.org/x.csv", allowed_hosts=[])
+
+
+@pytest.mark.parametrize("address", ["10.20.30.40", "fd12:3456::1", "169.254.169.254"])
+def test_a_public_looking_name_that_resolves_inside_is_refused(monkeypatch, address):
+    """DNS answers are checked, not only the name: the resolver is replaced to answer with an inside address."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    monkeypatch.setattr(socket, "getaddrinfo",
+                        lambda host, *args, **kwargs: [(family, socket.SOCK_STREAM, 6, "", (address, 443))])
+    with pytest.raises(FetchError):
+        check_url("https://survey-data.example.org/x.csv", allowed_hosts=[])
