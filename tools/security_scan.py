@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 import requests
+import urllib3
+
+urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # the scan's own self-signed certificate
 
 MODULES = ["http_headers", "csp", "cookieflags", "csrf", "xss", "permanentxss", "sql", "exec", "file", "redirect",
            "upload", "crlf", "methods"]
@@ -48,11 +51,39 @@ def flask(env: dict, *args: str) -> str:
     return result.stdout
 
 
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1, so that the instance runs as in production: HTTPS, Secure cookies, HSTS."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+                   .not_valid_after(now + dt.timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                  critical=False)
+                   .sign(key, hashes.SHA256()))
+    cert, private = folder / "cert.pem", folder / "key.pem"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    return cert, private
+
+
 def log_in(base: str, env: dict, email: str) -> str:
     """The session cookie of a demo account, through the real login form and second factor."""
     from labelapp.core import demo
 
     session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify=False
+    session.verify = False  # the throwaway self-signed certificate
     page = session.get(base + "/login", timeout=30)
     response = session.post(base + "/login", data={"email": email, "password": demo.PASSWORD,
                                                    "csrf_token": TOKEN.search(page.text).group(1)}, timeout=60)
@@ -66,9 +97,11 @@ def log_in(base: str, env: dict, email: str) -> str:
 
 
 def scan(wapiti: str, base: str, cookie: str | None, report: Path, minutes: float) -> dict:
+    # ``minutes`` is the whole budget for the role: a quarter to crawl, the rest shared by the attack modules.
+    budget = minutes * 60
     command = [wapiti, "-u", base + "/", "--scope", "folder", "-m", ",".join(MODULES), "--flush-session",
-               "-f", "json", "-o", str(report), "--max-scan-time", str(int(minutes * 60)),
-               "--max-attack-time", str(int(minutes * 60 / 4)), "--tasks", "4", "-d", "6"]
+               "-f", "json", "-o", str(report), "--max-scan-time", str(int(budget)),
+               "--max-attack-time", f"{budget * 0.75 / len(MODULES):.0f}", "--tasks", "4", "-d", "6"]
     for path in EXCLUDED:
         command += ["-x", base + path]
     if cookie:
@@ -94,29 +127,36 @@ def main() -> int:
     env = {**os.environ, "LABELAPP_INSTANCE_PATH": str(folder), "LABELAPP_ENV": "development"}
     env.pop("DATABASE_URL", None)
     print(f"Demo instance in {folder}")
+    # As in production (HTTPS, Secure cookies, HSTS), but with the demo data that production refuses.
+    (folder / "config.py").write_text("SESSION_COOKIE_SECURE = True\n", encoding="utf-8")
     flask(env, "db", "upgrade")
     flask(env, "demo", "seed")
+    cert, key = self_signed_certificate(folder)
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    base = f"https://127.0.0.1:{port}"
     server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",  # nosec B603
-                               "--log-level", "warning", "labelapp:create_app()"], env=env)
+                               "--certfile", str(cert), "--keyfile", str(key), "--log-level", "error",
+                               "labelapp:create_app()"], env=env)
     rows, total = [], 0
     try:
         for _ in range(100):
             try:
-                requests.get(base + "/", timeout=5)
+                requests.get(base + "/", timeout=5, verify=False)  # noqa: S501  (throwaway certificate)
                 break
             except requests.ConnectionError:
                 time.sleep(0.2)
-        for role, email in ROLES.items():
-            cookie = log_in(base, env, email) if email else None
+        # Log every role in before any scan: the anonymous scan's failed logins from this address would
+        # otherwise (rightly) lock the address out for 15 minutes.
+        cookies = {role: log_in(base, env, email) if email else None for role, email in ROLES.items()}
+        for role in ROLES:
+            cookie = cookies[role]
             data = scan(args.wapiti, base, cookie, folder / f"wapiti-{role}.json", args.minutes)
-            crawled = len(data.get("infos", {}).get("crawled_pages", [])) if isinstance(data.get("infos"), dict) \
-                else "?"
+            crawled = data.get("infos", {}).get("crawled_pages_nbr", "?")
             found = {name: len(items) for name, items in data.get("vulnerabilities", {}).items() if items}
             anomalies = {name: len(items) for name, items in data.get("anomalies", {}).items() if items}
+            notes = {name: len(items) for name, items in data.get("additionals", {}).items() if items}
             total += sum(found.values())
-            rows.append((role, crawled, round(data["_seconds"]), found, anomalies))
+            rows.append((role, crawled, round(data["_seconds"]), found, anomalies, notes))
             for name, items in data.get("vulnerabilities", {}).items():
                 for item in items:
                     print(f"  [{role}] {name}: {item.get('info')} ({item.get('method')} {item.get('path')} "
@@ -125,10 +165,10 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=20)
     print("\nwapiti modules: " + ", ".join(MODULES))
-    print(f"{'role':<12} {'pages':>6} {'seconds':>8}  vulnerabilities / anomalies")
-    for role, crawled, seconds, found, anomalies in rows:
+    print(f"{'role':<12} {'pages':>6} {'seconds':>8}  vulnerabilities / anomalies / informational")
+    for role, crawled, seconds, found, anomalies, notes in rows:
         print(f"{role:<12} {crawled!s:>6} {seconds:>8}  {sum(found.values())} {found or ''} / "
-              f"{sum(anomalies.values())} {anomalies or ''}")
+              f"{sum(anomalies.values())} {anomalies or ''} / {notes or ''}")
     if args.keep:
         print(f"Reports and instance kept in {folder}")
     else:

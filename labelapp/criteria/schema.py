@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -54,8 +55,8 @@ class Criterion(Strict):
     evidence_from_level: int = Field(ge=0, le=10)
     levels: list[Level] = Field(min_length=2)
 
-    @property
-    def max_level(self) -> int:
+    @cached_property
+    def max_level(self) -> int:  # computed once: the scoring engine asks for it for every answer
         return max(level.level for level in self.levels)
 
 

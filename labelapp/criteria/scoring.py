@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from labelapp.criteria.schema import CriteriaFile
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionScore:
     id: str
     area_id: str
@@ -23,7 +23,7 @@ class CriterionScore:
     evidence_required: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AreaScore:
     id: str
     score: float
@@ -92,11 +92,11 @@ def score_self(criteria: CriteriaFile, answers: Mapping[str, int | None]) -> tup
     for area in criteria.areas:
         in_area = []
         for criterion in area.criteria:
-            level = answers.get(criterion.id)
+            level, top = answers.get(criterion.id), criterion.max_level
             if level is not None:
-                level = max(0, min(int(level), criterion.max_level))
-            value = round(100.0 * (level or 0) / criterion.max_level, 2)
-            item = CriterionScore(criterion.id, area.id, level, criterion.max_level, criterion.weight, value,
+                level = max(0, min(int(level), top))
+            value = round(100.0 * (level or 0) / top, 2)
+            item = CriterionScore(criterion.id, area.id, level, top, criterion.weight, value,
                                   level is not None and level >= criterion.evidence_from_level)
             in_area.append(item)
         criterion_scores.extend(in_area)
