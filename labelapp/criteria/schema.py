@@ -124,6 +124,14 @@ class CriteriaFile(Strict):
     def area_min_score(self, area: Area) -> float:
         return self.award_rules.area_minimum if area.min_score is None else area.min_score
 
+    @cached_property
+    def scoring_plan(self) -> tuple[tuple[Area, float, tuple[tuple[str, int, float, int], ...]], ...]:
+        """Per area: the area, its minimum score and (id, top level, weight, evidence-from level) of each
+        criterion — what scoring needs, worked out once per file instead of once per application."""
+        return tuple((area, self.area_min_score(area),
+                      tuple((c.id, c.max_level, c.weight, c.evidence_from_level) for c in area.criteria))
+                     for area in self.areas)
+
 
 def cross_check(data: CriteriaFile) -> list[tuple[str, str]]:
     """Rules between fields that a field-level schema cannot state: (path, problem) pairs."""

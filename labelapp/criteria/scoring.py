@@ -86,24 +86,27 @@ def _weighted(pairs: list[tuple[float, float]]) -> float:
 
 def score_self(criteria: CriteriaFile, answers: Mapping[str, int | None]) -> tuple[list[CriterionScore],
                                                                                   list[AreaScore], float]:
-    """Per-criterion, per-area and overall self-assessment scores."""
+    """Per-criterion, per-area and overall self-assessment scores.
+
+    Area and overall scores are weighted means rounded to 2 decimals, summed in file order.
+    """
     criterion_scores: list[CriterionScore] = []
     area_scores: list[AreaScore] = []
-    for area in criteria.areas:
-        in_area = []
-        for criterion in area.criteria:
-            level, top = answers.get(criterion.id), criterion.max_level
-            if level is not None:
+    for area, min_score, items in criteria.scoring_plan:
+        total, weighted, answered = 0, 0.0, 0
+        for criterion_id, top, weight, evidence_from in items:
+            level = answers.get(criterion_id)
+            if level is None:
+                value, required = 0.0, False
+            else:
                 level = max(0, min(int(level), top))
-            value = round(100.0 * (level or 0) / top, 2)
-            item = CriterionScore(criterion.id, area.id, level, top, criterion.weight, value,
-                                  level is not None and level >= criterion.evidence_from_level)
-            in_area.append(item)
-        criterion_scores.extend(in_area)
-        area_scores.append(AreaScore(
-            area.id, _weighted([(c.score, c.weight) for c in in_area]), area.weight,
-            sum(1 for c in in_area if c.level is not None), len(in_area), criteria.area_min_score(area),
-        ))
+                value, required = round(100.0 * level / top, 2), level >= evidence_from
+                answered += 1
+            criterion_scores.append(CriterionScore(criterion_id, area.id, level, top, weight, value, required))
+            total += weight
+            weighted += value * weight
+        area_scores.append(AreaScore(area.id, round(weighted / total, 2) if total else 0.0, area.weight, answered,
+                                     len(items), min_score))
     overall = _weighted([(a.score, a.weight) for a in area_scores])
     return criterion_scores, area_scores, overall
 
