@@ -14,7 +14,7 @@ help:
 	@echo "make run    - install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools and run the whole suite (SQLite, PostgreSQL, Chromium)"
 	@echo "make lint   - ruff"
-	@echo "make bench  - benchmark (survey import vs raw pandas so far; BENCH_ARGS=rows)"
+	@echo "make bench  - benchmark: data, pages under load, query counts, scoring, survey import (BENCH_ARGS=--quick)"
 	@echo "make security - bandit, then wapiti3 against a throwaway demo instance as each role"
 
 $(BIN)/python:

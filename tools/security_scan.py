@@ -84,6 +84,7 @@ def log_in(base: str, env: dict, email: str) -> str:
     session = requests.Session()
     session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify=False
     session.verify = False  # the throwaway self-signed certificate
+    session.headers["Referer"] = base + "/login"  # over HTTPS, Flask-WTF checks the referrer as browsers send it
     page = session.get(base + "/login", timeout=30)
     response = session.post(base + "/login", data={"email": email, "password": demo.PASSWORD,
                                                    "csrf_token": TOKEN.search(page.text).group(1)}, timeout=60)
