@@ -207,7 +207,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                  "criteria_version_id": versions[version_index].id,
                                  "status": ApplicationStatus.AWARDED, "revision": 1,
                                  "snapshot": rng.choice(snapshots[version_index]), "created_at": stamp,
-                                 "updated_at": stamp, "publish_details": rng.random() < 0.5})
+                                 "updated_at": stamp, "publish_details": n % 2 == 0})
         decision_rows.append({"application_id": application_id, "outcome": "award", "decided_at": stamp,
                               "released_at": stamp, "decided_by_id": coordinator.id})
         label_rows.append({"id": n + 1, "public_id": f"{rng.getrandbits(128):032x}", "application_id": application_id,

@@ -43,18 +43,18 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, spec: str, env: dict | None = None) -> None:
+    def __init__(self, spec: str, env: dict | None = None, ready: str = "/") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [str(GUNICORN), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}", "--log-level", "error",
              spec], env={**os.environ, **(env or {})})
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                requests.get(self.base + "/", timeout=5)
+                requests.get(self.base + ready, timeout=30)
                 return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         raise RuntimeError(f"{spec} did not start")
 
@@ -97,7 +97,7 @@ def under_load(data: Dataset, backend: str, count: int, concurrency: int) -> lis
         base_figures = load(baseline.base + "/", count, concurrency)
     finally:
         baseline.stop()
-    server = Server("labelapp:create_app()", app_env(data))
+    server = Server("labelapp:create_app()", app_env(data), ready="/static/css/app.css")
     rows = []
     try:
         cookie = assessor_cookie(server.base, data)

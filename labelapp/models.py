@@ -5,6 +5,7 @@ from labelapp.auth.models import AssessorTie, AuthToken, LoginAttempt, RecoveryC
 from labelapp.core.models import AuditEntry, OutboxMessage  # noqa: F401
 from labelapp.criteria.models import CriteriaVersion, Round  # noqa: F401
 from labelapp.municipalities.models import Municipality  # noqa: F401
+from labelapp.registry.models import RegistryChange  # noqa: F401
 from labelapp.review.label_models import Decision, Label, LabelReminder  # noqa: F401
 from labelapp.review.models import (  # noqa: F401
     Appeal,

@@ -28,7 +28,7 @@ class CriteriaVersion(db.Model):
     status: Mapped[VersionStatus] = mapped_column(enum_column(VersionStatus, name="version_status"))
     file_path: Mapped[str] = mapped_column(String(255))  # relative to CRITERIA_DIR
     content_hash: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict] = mapped_column(JSON)
+    content: Mapped[dict] = mapped_column(JSON, deferred=True)  # large; loaded only when a file is parsed
     title_et: Mapped[str] = mapped_column(String(255))
     title_en: Mapped[str] = mapped_column(String(255))
     published_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

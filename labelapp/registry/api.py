@@ -53,7 +53,7 @@ def cached_json(payload: dict, last_modified=None) -> Response:
 def labels():
     filters = queries.Filters.from_args(request.args)
     size = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PAGE_SIZE)
-    page = db.paginate(queries.labels_query(filters), per_page=size, error_out=False)
+    page = queries.labels_page(filters, per_page=size)
     args = {**filters.as_args(), "per_page": size}
     links = {"self": url_for("api.labels", page=page.page, _external=True, **args)}
     if page.has_next:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from array import array
+from collections import OrderedDict
 from dataclasses import dataclass
 
+from flask import g
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, extract, func, select
 
 from labelapp.assessment.models import Answer
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
+from labelapp.registry.models import RegistryChange
 from labelapp.review.label_models import Label, LabelState
 from labelapp.review.models import PanelDecision
 from labelapp.surveys.models import SurveyResult, SurveyWave
@@ -49,10 +55,17 @@ class Filters:
     def as_args(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v and not (k == "sort" and v == "status")}
 
+    def key(self) -> tuple:
+        return tuple(sorted(vars(self).items()))
+
 
 def labels_query(filters: Filters):
-    query = select(Label).join(Municipality).options(db.contains_eager(Label.municipality),
-                                                     db.joinedload(Label.criteria_version))
+    """The labels matching ``filters`` in their order, with municipality and criteria version loaded."""
+    return _filtered(select(Label).join(Municipality).options(db.contains_eager(Label.municipality),
+                                                              db.joinedload(Label.criteria_version)), filters)
+
+
+def _filtered(query, filters: Filters):
     if filters.q:
         query = query.where(Municipality.name.ilike(f"%{filters.q}%", escape="\\"))
     if filters.county:
@@ -66,8 +79,81 @@ def labels_query(filters: Filters):
     return query.order_by(*SORTS[filters.sort], Label.id)
 
 
+# --- cached orderings --------------------------------------------------------------------------------------
+# Sorting 100,000 labels for every registry page costs far more than the page. Each worker process keeps the
+# ordered label ids of recent filter combinations (and the filter values offered), keyed by the database and
+# the registry change marker, which triggers move on every change to labels and municipalities: one small query
+# per request tells whether the cache still holds. A page then loads only its own rows.
+MAX_CACHED_ORDERS = 16
+_orders: OrderedDict[tuple, array] = OrderedDict()
+_facets: dict[tuple, dict[str, list]] = {}
+_lock = threading.Lock()
+
+
+def registry_version() -> tuple | None:
+    """(database, change counter), read once per request; None if the marker row is missing (then no cache)."""
+    if "registry_version" not in g:
+        counter = db.session.scalar(select(RegistryChange.counter).where(RegistryChange.id == 1))
+        g.registry_version = None if counter is None else (db.engine.url.render_as_string(), counter)
+    return g.registry_version
+
+
+def ordered_ids(filters: Filters) -> array:
+    version = registry_version()
+    key = (version, filters.key())
+    with _lock:
+        if version is not None and key in _orders:
+            _orders.move_to_end(key)
+            return _orders[key]
+    ids = array("q", db.session.scalars(_filtered(select(Label.id).join(Municipality), filters)))
+    if version is not None:
+        with _lock:
+            _orders[key] = ids
+            while len(_orders) > MAX_CACHED_ORDERS:
+                _orders.popitem(last=False)
+    return ids
+
+
+class LabelPage(Pagination):
+    """One page of the registry from the cached ordering: a query for the page's labels only."""
+
+    def _ids(self) -> array:
+        if "ids" not in self._query_args:
+            self._query_args["ids"] = ordered_ids(self._query_args["filters"])
+        return self._query_args["ids"]
+
+    def _query_items(self) -> list[Label]:
+        chunk = list(self._ids()[self._query_offset:self._query_offset + self.per_page])
+        if not chunk:
+            return []
+        rows = db.session.scalars(select(Label).where(Label.id.in_(chunk)).options(
+            db.joinedload(Label.municipality), db.joinedload(Label.criteria_version))).unique()
+        by_id = {label.id: label for label in rows}
+        return [by_id[i] for i in chunk if i in by_id]
+
+    def _query_count(self) -> int:
+        return len(self._ids())
+
+
+def labels_page(filters: Filters, page: int | None = None, per_page: int | None = None) -> LabelPage:
+    return LabelPage(page=page, per_page=per_page or PAGE_SIZE, max_per_page=None, error_out=False,
+                     filters=filters)
+
+
 def facets() -> dict[str, list]:
     """Values offered by the filters (counties, years and levels that occur)."""
+    version = registry_version()
+    if version is not None and version in _facets:
+        return _facets[version]
+    found = _query_facets()
+    if version is not None:
+        with _lock:
+            _facets.clear()  # only the newest version is ever asked for again
+            _facets[version] = found
+    return found
+
+
+def _query_facets() -> dict[str, list]:
     counties = db.session.scalars(select(Municipality.region).join(Label).distinct().order_by(Municipality.region))
     years = db.session.scalars(select(extract("year", Label.awarded_on)).distinct())
     levels = db.session.scalars(select(Label.level).where(Label.level.is_not(None)).distinct().order_by(Label.level))
@@ -115,5 +201,6 @@ def latest_awards(limit: int) -> list[Label]:
 
 
 def last_change():
-    """When any label last changed (awarded, or its state moved): the registry's Last-Modified."""
-    return db.session.scalar(select(func.max(Label.state_changed_at)))
+    """When a label or municipality last changed (the registry's Last-Modified), from the change marker."""
+    changed = db.session.scalar(select(RegistryChange.changed_at).where(RegistryChange.id == 1))
+    return changed or db.session.scalar(select(func.max(Label.state_changed_at)))

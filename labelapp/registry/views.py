@@ -9,7 +9,6 @@ from markupsafe import Markup
 
 from labelapp.auth.permissions import access, public
 from labelapp.criteria import services as criteria_services
-from labelapp.extensions import db
 from labelapp.registry import queries
 from labelapp.review.label_models import Label, LabelState
 from labelapp.review.labels import LABEL_STATES
@@ -31,7 +30,7 @@ def _helpers():
 @access(public)
 def index():
     filters = queries.Filters.from_args(request.args)
-    page = db.paginate(queries.labels_query(filters), per_page=queries.PAGE_SIZE, error_out=False)
+    page = queries.labels_page(filters)
     return render_template("registry/index.html", page=page, filters=filters, facets=queries.facets(),
                            states=list(LabelState), sorts=list(queries.SORTS))
 
