@@ -10,7 +10,6 @@ from alembic import op
 
 import labelapp.core.types  # noqa: F401  (custom column types used below)
 
-
 # revision identifiers, used by Alembic.
 revision = '0011'
 down_revision = '0010'
