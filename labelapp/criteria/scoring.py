@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from labelapp.criteria.schema import CriteriaFile
 
 
-@dataclass(frozen=True, slots=True)
+# Results are plain slotted records (not frozen: a frozen dataclass sets each field through object.__setattr__,
+# which made building them most of the engine's time). Treat them as read-only.
+@dataclass(slots=True)
 class CriterionScore:
     id: str
     area_id: str
@@ -23,7 +25,7 @@ class CriterionScore:
     evidence_required: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AreaScore:
     id: str
     score: float
@@ -47,7 +49,7 @@ class SurveyFigures:
     n: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reason:
     """One rule of the verdict: what was required, what was found, by how much it passed (+) or failed (-)."""
 
@@ -63,7 +65,7 @@ class Reason:
         return round(self.actual - self.required, 2)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Result:
     criteria: list[CriterionScore]
     areas: list[AreaScore]

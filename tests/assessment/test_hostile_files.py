@@ -42,6 +42,7 @@ def hostile_office_file(kind: str, part: str, content: bytes | str) -> bytes:
     (hostile_office_file("xlsx", "xl/worksheets/sheet1.xml", os.urandom(300 * 1024)), "unpacks to more than"),
 ])
 def test_office_file_bombs_are_refused_before_parsing(app, client, evidence_url, content, message):
+    client.set_cookie("lang", "en")
     response = upload(client, evidence_url, content, "tabel.xlsx")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
