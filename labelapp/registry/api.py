@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, request, url_for
 
 from labelapp.auth.permissions import access, public
 from labelapp.extensions import db
-from labelapp.registry import credentials, queries
+from labelapp.registry import cache, credentials, queries
 from labelapp.registry.openapi import document
 from labelapp.review.label_models import Label
 
@@ -50,6 +50,7 @@ def cached_json(payload: dict, last_modified=None) -> Response:
 
 @bp.route("/labels")
 @access(public)
+@cache.anonymous_page
 def labels():
     filters = queries.Filters.from_args(request.args)
     size = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PAGE_SIZE)

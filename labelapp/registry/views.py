@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from labelapp.auth.permissions import access, public
 from labelapp.criteria import services as criteria_services
-from labelapp.registry import queries
+from labelapp.registry import cache, queries
 from labelapp.review.label_models import Label, LabelState
 from labelapp.review.labels import LABEL_STATES
 
@@ -28,6 +28,7 @@ def _helpers():
 
 @bp.route("/registry")
 @access(public)
+@cache.anonymous_page
 def index():
     filters = queries.Filters.from_args(request.args)
     page = queries.labels_page(filters)

@@ -48,7 +48,21 @@ def test_the_marker_moves_with_every_change_and_warm_pages_cost_few_queries(app,
     client.get("/registry")
     with count_queries(app) as warm:
         client.get("/registry")
-    assert len(warm) <= 3  # marker, the page's labels, (nothing else when warm)
+    assert len(warm) <= 3  # the marker (and, were the page not cached whole, its labels)
     change_behind_the_app(app, "UPDATE label SET level = level")
     with app.app_context():
         assert db.session.scalar(select(RegistryChange.counter)) > start
+
+
+def test_anonymous_lists_are_served_whole_from_the_cache_and_others_are_not(app, client, users, login_as,
+                                                                            labels):  # noqa: F811
+    client.get("/registry")
+    with count_queries(app) as cached:
+        html = client.get("/registry").get_data(as_text=True)
+    assert len(cached) == 1 and "Tallinn" in html  # only the change marker
+    login_as("staff")
+    html = client.get("/registry").get_data(as_text=True)
+    assert 'action="/logout"' in html  # rendered for this user, not the anonymous copy
+    with count_queries(app) as personal:
+        client.get("/registry")
+    assert len(personal) > 1

@@ -1,0 +1,54 @@
+"""Whole responses of public registry lists, cached per worker process for anonymous visitors.
+
+Only views whose content comes from labels, municipalities and (immutable) criteria versions use this: the
+cache key holds the registry change marker that database triggers move on every change to those tables, so a
+change shows on the next request in every worker. Responses that changed the session, hold a form token or
+are not 200 are never stored, nor are any for logged-in users or with a message waiting to be shown; security
+headers are added afresh to every response.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Response, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from labelapp.registry import queries
+
+MAX_PAGES = 256
+_pages: OrderedDict[tuple, tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def anonymous_page(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.method != "GET" or current_user.is_authenticated or "_flashes" in session:
+            return view(*args, **kwargs)
+        version = queries.registry_version()
+        if version is None:
+            return view(*args, **kwargs)
+        key = (version, request.url, str(get_locale()))
+        with _lock:
+            stored = _pages.get(key)
+            if stored is not None:
+                _pages.move_to_end(key)
+        if stored is not None:
+            status, headers, body = stored
+            return Response(body, status=status, headers=headers).make_conditional(request)
+        modified_before = session.modified
+        response = make_response(view(*args, **kwargs))
+        personal = session.modified != modified_before or b"csrf_token" in response.get_data()
+        if response.status_code == 200 and not personal and not response.direct_passthrough:
+            with _lock:
+                _pages[key] = (200, list(response.headers.items()), response.get_data())
+                while len(_pages) > MAX_PAGES:
+                    _pages.popitem(last=False)
+        return response
+
+    return wrapper
