@@ -93,7 +93,10 @@ _lock = threading.Lock()
 def registry_version() -> tuple | None:
     """(database, change counter), read once per request; None if the marker row is missing (then no cache)."""
     if "registry_version" not in g:
-        counter = db.session.scalar(select(RegistryChange.counter).where(RegistryChange.id == 1))
+        # Plain SQL on the session's connection: this runs on every registry request, and the ORM's statement
+        # compilation would cost more than the query.
+        counter = db.session.connection().exec_driver_sql(
+            f"SELECT counter FROM {RegistryChange.__tablename__} WHERE id = 1").scalar()  # noqa: S608
         g.registry_version = None if counter is None else (db.engine.url.render_as_string(), counter)
     return g.registry_version
 
