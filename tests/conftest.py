@@ -169,6 +169,17 @@ def login_as(client, users):
     return _login
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only exist only in their PostgreSQL variant (nothing to skip on SQLite)."""
+    kept, dropped = [], []
+    for item in items:
+        backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
+        (dropped if item.get_closest_marker("postgres_only") and backend == "sqlite" else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say how many tests ran per backend and in the browser, so CI logs show they were not skipped."""
     counts: dict[str, dict[str, int]] = {}

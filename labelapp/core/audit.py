@@ -116,8 +116,9 @@ class ChainProblem:
     problem: str
 
 
-def verify_chain(batch: int = 5000) -> Iterator[ChainProblem | int]:
-    """Walk the log in id order; yield a ChainProblem for each broken link and, at the end, the rows checked."""
+def verify_chain(batch: int = 5000) -> Iterator[ChainProblem | int | str]:
+    """Walk the log in id order; yield a ChainProblem for each broken link, then the number of rows checked and
+    the newest row's hash."""
     expected_prev, checked = "", 0
     query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)
     for entry in db.session.scalars(query):
@@ -129,6 +130,7 @@ def verify_chain(batch: int = 5000) -> Iterator[ChainProblem | int]:
         expected_prev = entry.entry_hash
         db.session.expunge(entry)
     yield checked
+    yield expected_prev  # the newest row's hash: kept elsewhere, it also shows the newest rows were not cut off
 
 
 def changes(obj: Any, fields: list[str]) -> dict[str, Any]:
