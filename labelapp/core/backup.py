@@ -40,6 +40,21 @@ class Summary:
     tables: dict[str, int]
     files: dict[str, str]
 
+    def describe(self) -> str:
+        return f"{sum(self.tables.values())} rows in {len(self.tables)} tables and {len(self.files)} files"
+
+
+def _sqlite_copy(source: Path | str, target: Path | str) -> None:
+    """Copy a whole SQLite database with SQLite's online backup API (consistent while others write; never a
+    file copy, which would miss what is still in the write-ahead log)."""
+    origin, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        with copy:
+            origin.backup(copy)
+    finally:
+        origin.close()
+        copy.close()
+
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -85,15 +100,8 @@ def create(destination: Path) -> Summary:
     os.chmod(destination, 0o700)  # password hashes and second-factor secrets are inside
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
-        target = sqlite3.connect(destination / "database.sqlite3")
-        source = sqlite3.connect(url.database)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            source.close()
-            target.close()
         database = "database.sqlite3"
+        _sqlite_copy(url.database, destination / database)
     else:
         conninfo, env = _libpq(url)
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
@@ -150,14 +158,7 @@ def restore(source: Path) -> Summary:
     db.session.remove()
     db.engine.dispose()
     if url.get_backend_name() == "sqlite":
-        backup = sqlite3.connect(source / manifest["database"])
-        target = sqlite3.connect(url.database)
-        try:
-            with target:
-                backup.backup(target)
-        finally:
-            backup.close()
-            target.close()
+        _sqlite_copy(source / manifest["database"], url.database)
     else:
         conninfo, env = _libpq(url)
         _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",

@@ -83,8 +83,7 @@ def backup_create_command(destination: Path):
     except backup.BackupError as exc:
         click.echo(f"Backup failed: {exc}", err=True)
         raise SystemExit(1) from exc
-    click.echo(f"Backed up {sum(summary.tables.values())} rows in {len(summary.tables)} tables and "
-               f"{len(summary.files)} files to {destination}.")
+    click.echo(f"Backed up {summary.describe()} to {destination}.")
 
 
 @backup_cli.command("restore")
@@ -96,5 +95,4 @@ def backup_restore_command(source: Path):
     except backup.BackupError as exc:
         click.echo(f"Restore failed: {exc}", err=True)
         raise SystemExit(1) from exc
-    click.echo(f"Restored {sum(summary.tables.values())} rows in {len(summary.tables)} tables and "
-               f"{len(summary.files)} files; row counts and file hashes match the backup.")
+    click.echo(f"Restored {summary.describe()}; row counts and file hashes match the backup.")
