@@ -5,8 +5,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -116,21 +115,27 @@ class ChainProblem:
     problem: str
 
 
-def verify_chain(batch: int = 5000) -> Iterator[ChainProblem | int | str]:
-    """Walk the log in id order; yield a ChainProblem for each broken link, then the number of rows checked and
-    the newest row's hash."""
-    expected_prev, checked = "", 0
+@dataclass
+class ChainReport:
+    problems: list[ChainProblem] = field(default_factory=list)
+    checked: int = 0
+    newest: str = ""  # the newest row's hash: kept elsewhere, it also shows the newest rows were not cut off
+
+
+def verify_chain(batch: int = 5000) -> ChainReport:
+    """Walk the log in id order, recomputing every row's hash and link to the row before."""
+    report = ChainReport()
     query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)
     for entry in db.session.scalars(query):
-        checked += 1
-        if entry.prev_hash != expected_prev:
-            yield ChainProblem(entry.id, "previous-row hash does not match: a row before it was removed or changed")
+        report.checked += 1
+        if entry.prev_hash != report.newest:
+            report.problems.append(ChainProblem(
+                entry.id, "previous-row hash does not match: a row before it was removed or changed"))
         if digest_of(entry, entry.prev_hash) != entry.entry_hash:
-            yield ChainProblem(entry.id, "content does not match its hash: the row was changed")
-        expected_prev = entry.entry_hash
+            report.problems.append(ChainProblem(entry.id, "content does not match its hash: the row was changed"))
+        report.newest = entry.entry_hash
         db.session.expunge(entry)
-    yield checked
-    yield expected_prev  # the newest row's hash: kept elsewhere, it also shows the newest rows were not cut off
+    return report
 
 
 def changes(obj: Any, fields: list[str]) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from flask.cli import AppGroup
 
 from labelapp.config import is_production
 from labelapp.core import audit, backup, demo, mail
-from labelapp.core.audit import ChainProblem
 
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 audit_cli = AppGroup("audit", help="The append-only audit log.")
@@ -57,21 +56,16 @@ def code_command(email: str):
 @audit_cli.command("verify")
 def verify_command():
     """Recompute the audit log's hash chain; exit 1 naming each row that was changed or removed."""
-    problems, checked, newest = 0, 0, ""
-    for item in audit.verify_chain():
-        if isinstance(item, ChainProblem):
-            problems += 1
-            click.echo(f"audit row {item.entry_id}: {item.problem}", err=True)
-        elif isinstance(item, int):
-            checked = item
-        else:
-            newest = item
-    if problems:
-        click.echo(f"The audit log is NOT intact: {problems} problem(s) in {checked} rows.", err=True)
+    report = audit.verify_chain()
+    for problem in report.problems:
+        click.echo(f"audit row {problem.entry_id}: {problem.problem}", err=True)
+    if report.problems:
+        click.echo(f"The audit log is NOT intact: {len(report.problems)} problem(s) in {report.checked} rows.",
+                   err=True)
         raise SystemExit(1)
-    click.echo(f"The audit log is intact: {checked} rows, hash chain unbroken.")
+    click.echo(f"The audit log is intact: {report.checked} rows, hash chain unbroken.")
     # Kept outside the database (e.g. in the cron log), this also shows later that no newest rows were cut off.
-    click.echo(f"Newest row's hash: {newest or '(empty log)'}")
+    click.echo(f"Newest row's hash: {report.newest or '(empty log)'}")
 
 
 @backup_cli.command("create")
