@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from labelapp import create_app
 from labelapp.auth.models import Role
 from labelapp.extensions import db
 from labelapp.municipalities import services as municipality_services
 from tests.support import postgres
+from tests.support.database import without_triggers
 from tests.support.factories import make_user
 from tests.support.web import login
 
@@ -92,18 +92,10 @@ def empty_all_tables() -> None:
     """
     tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name != "registry_change"]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL session_replication_role = replica"))  # triggers off (superuser)
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        emptying = [f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"]
     else:
-        triggers = db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
-        for name, _sql in triggers:
-            db.session.execute(text(f"DROP TRIGGER {name}"))
-        for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))
-        for _name, sql in triggers:
-            db.session.execute(text(sql))
-    db.session.execute(text("UPDATE registry_change SET counter = counter + 1"))
-    db.session.commit()
+        emptying = [f"DELETE FROM {table}" for table in tables]
+    without_triggers(*emptying, "UPDATE registry_change SET counter = counter + 1")
 
 
 @pytest.fixture

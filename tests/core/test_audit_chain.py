@@ -6,6 +6,7 @@ from sqlalchemy.exc import DBAPIError
 
 from labelapp.core import audit
 from labelapp.extensions import db
+from tests.support.database import without_triggers
 
 
 def write_rows(app, count: int) -> list[int]:
@@ -13,21 +14,6 @@ def write_rows(app, count: int) -> list[int]:
         entries = [audit.record("test.event", "thing", n, after={"n": n, "name": "Põltsamaa"}) for n in range(count)]
         db.session.commit()
         return [entry.id for entry in entries]
-
-
-def as_database_owner(statement: str) -> None:
-    """What someone with direct database access could do: step round the triggers, then change rows."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL session_replication_role = replica"))
-        db.session.execute(text(statement))
-    else:
-        triggers = db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
-        for name, _sql in triggers:
-            db.session.execute(text(f"DROP TRIGGER {name}"))
-        db.session.execute(text(statement))
-        for _name, sql in triggers:
-            db.session.execute(text(sql))
-    db.session.commit()
 
 
 @pytest.mark.parametrize("statement", [
@@ -76,7 +62,7 @@ def test_verify_passes_on_an_intact_log(app, runner):
 def test_verify_names_a_row_changed_behind_the_app(app, runner):
     ids = write_rows(app, 5)
     with app.app_context():
-        as_database_owner(f"UPDATE audit_entry SET after = '{{\"n\": 99}}' WHERE id = {ids[2]}")
+        without_triggers(f"UPDATE audit_entry SET after = '{{\"n\": 99}}' WHERE id = {ids[2]}")
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"audit row {ids[2]}: content does not match its hash" in result.output
@@ -86,7 +72,7 @@ def test_verify_names_a_row_changed_behind_the_app(app, runner):
 def test_verify_names_the_row_after_a_removed_one(app, runner):
     ids = write_rows(app, 5)
     with app.app_context():
-        as_database_owner(f"DELETE FROM audit_entry WHERE id = {ids[1]}")
+        without_triggers(f"DELETE FROM audit_entry WHERE id = {ids[1]}")
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"audit row {ids[2]}: previous-row hash does not match" in result.output
@@ -99,7 +85,7 @@ def test_a_rewritten_row_with_a_recomputed_hash_still_breaks_the_next_link(app, 
         db.session.expunge(entry)
         entry.action = "forged"
         forged = audit.digest_of(entry, entry.prev_hash)
-        as_database_owner(f"UPDATE audit_entry SET action = 'forged', entry_hash = '{forged}' WHERE id = {ids[0]}")
+        without_triggers(f"UPDATE audit_entry SET action = 'forged', entry_hash = '{forged}' WHERE id = {ids[0]}")
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"audit row {ids[0]}" not in result.output  # the forged row is self-consistent ...
