@@ -77,6 +77,13 @@ def enrol(user: User, secret: str, code: str) -> list[str] | None:
     return codes
 
 
+def enrol_new(user: User) -> list[str]:
+    """Enrol a fresh secret without a person confirming it (demo accounts, fixtures, benchmark data), as if
+    confirmed with the previous step's code — still accepted — so that a first login may follow at once."""
+    secret = new_secret()
+    return enrol(user, secret, code_at(secret, current_step() - 1))
+
+
 def replace_recovery_codes(user: User) -> list[str]:
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]

@@ -31,8 +31,7 @@ def make_user(role: Role | str = Role.STAFF, municipality: str | None = None, *,
         password=password,
     )
     if role.value in current_app.config["SECOND_FACTOR_ROLES"]:
-        secret = second_factor.new_secret()
-        second_factor.enrol(user, secret, second_factor.code_at(secret, second_factor.current_step()))
+        second_factor.enrol_new(user)
     if commit:
         db.session.commit()
     return user
