@@ -155,19 +155,18 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                              {"value": 70.0, "ci_low": 65.0, "ci_high": 75.0, "n": 400})
                             for _ in range(8)]
 
-    next_id = {"assessment": 1, "application": 1}
+    # Rows waiting to be inserted, per model in foreign-key order; explicit ids link them before insertion.
+    pending: dict[type, list[dict]] = {model: [] for model in (Assessment, Application, Decision, Label,
+                                                               PanelMember, Review)}
+    assessment_rows, application_rows, decision_rows = pending[Assessment], pending[Application], pending[Decision]
+    label_rows, member_rows, review_rows = pending[Label], pending[PanelMember], pending[Review]
 
-    def ids(kind: str, count: int) -> range:
-        start = next_id[kind]
-        next_id[kind] += count
-        return range(start, start + count)
+    def flush_all() -> None:
+        for model, rows in pending.items():
+            for start in range(0, len(rows), BATCH):
+                db.session.execute(insert(model), rows[start:start + BATCH])
+            rows.clear()
 
-    def flush_rows(model, rows: list[dict]) -> None:
-        for start in range(0, len(rows), BATCH):
-            db.session.execute(insert(model), rows[start:start + BATCH])
-        rows.clear()
-
-    member_rows, review_rows = [], []
     ids_of_criteria = {index: [c.id for _a, c in crit.criteria()] for index, crit in enumerate(criteria)}
 
     def panel_of(application_id: int, version_index: int, stamp) -> None:
@@ -183,8 +182,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
 
     # Decided applications and their labels: one cycle per round (two years apart), each municipality in turn.
     per_cycle = len(places)
-    label_rows, previous = [], {}
-    assessment_rows, application_rows, decision_rows = [], [], []
+    previous = {}
     for n in range(labels):
         place_id, _code = places[n % per_cycle]
         cycle = n // per_cycle
@@ -194,8 +192,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         newest = cycle == (labels - 1) // per_cycle or n + per_cycle >= labels
         state = (rng.choice([LabelState.VALID] * 8 + [LabelState.EXPIRING, LabelState.REVOKED])
                  if newest and valid_until >= today else LabelState.EXPIRED)
-        assessment_id = ids("assessment", 1)[0]
-        application_id = ids("application", 1)[0]
+        assessment_id = application_id = n + 1  # one assessment and one application per label
         stamp = dt.datetime.combine(awarded, dt.time(12), tzinfo=dt.UTC)
         assessment_rows.append({"id": assessment_id, "municipality_id": place_id,
                                 "round_id": rounds[cycle].id,
@@ -218,19 +215,14 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         if cycle >= cycles - 2:  # the newest cycles were reviewed by panels in this system
             panel_of(application_id, version_index, stamp)
         if len(label_rows) >= BATCH:
-            for model, rows in ((Assessment, assessment_rows), (Application, application_rows),
-                                (Decision, decision_rows), (Label, label_rows), (PanelMember, member_rows),
-                                (Review, review_rows)):
-                flush_rows(model, rows)
-    for model, rows in ((Assessment, assessment_rows), (Application, application_rows), (Decision, decision_rows),
-                        (Label, label_rows), (PanelMember, member_rows), (Review, review_rows)):
-        flush_rows(model, rows)
+            flush_all()
+    flush_all()
 
     # Applications in review in the open round, with their panels and reviews.
     current = rounds[-1]
     for n in range(min(in_review, per_cycle)):
         place_id, _code = places[n]
-        assessment_id, application_id = ids("assessment", 1)[0], ids("application", 1)[0]
+        assessment_id = application_id = labels + n + 1
         now = dt.datetime.now(dt.UTC)
         assessment_rows.append({"id": assessment_id, "municipality_id": place_id, "round_id": current.id,
                                 "criteria_version_id": versions[-1].id, "status": AssessmentStatus.SUBMITTED,
@@ -241,12 +233,8 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                  "created_at": now, "updated_at": now})
         panel_of(application_id, len(VERSIONS) - 1, now)
         if len(application_rows) >= BATCH:
-            for model, rows in ((Assessment, assessment_rows), (Application, application_rows),
-                                (PanelMember, member_rows), (Review, review_rows)):
-                flush_rows(model, rows)
-    for model, rows in ((Assessment, assessment_rows), (Application, application_rows), (PanelMember, member_rows),
-                        (Review, review_rows)):
-        flush_rows(model, rows)
+            flush_all()
+    flush_all()
     if db.engine.dialect.name == "postgresql":
         for table in ("assessment", "application", "label"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
