@@ -75,7 +75,7 @@ $(SECURITY_VENV)/.installed:
 # bandit: no finding of medium or high severity (each exception is justified where it is made); then wapiti3.
 security: install-dev $(SECURITY_VENV)/.installed
 	$(SECURITY_VENV)/bin/bandit -r labelapp -ll
-	$(BIN)/python tools/security_scan.py --wapiti $(SECURITY_VENV)/bin/wapiti $(SECURITY_ARGS)
+	$(BIN)/python -m tools.security_scan --wapiti $(SECURITY_VENV)/bin/wapiti $(SECURITY_ARGS)
 
 clean:
 	rm -rf $(VENV) $(SECURITY_VENV) .pytest_cache $(MO)

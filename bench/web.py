@@ -15,10 +15,11 @@ from pathlib import Path
 import requests
 
 from bench.dataset import Dataset
+from tests.support.postgres import free_port
+from tests.support.web import csrf_token
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 WORKERS = 3  # README: 2 × cores − 1 on the 2-core machine
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def pages(data: Dataset) -> dict[str, str]:
@@ -32,14 +33,6 @@ def pages(data: Dataset) -> dict[str, str]:
         "badge SVG": f"/badge/{data.sample_label}.svg",
         "assessor dashboard": "/dashboard",
     }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -74,9 +67,9 @@ def assessor_cookie(base: str, data: Dataset) -> str:
     session = requests.Session()
     page = session.get(base + "/login", timeout=30)
     response = session.post(base + "/login", timeout=60, data={
-        "email": data.assessor_email, "password": data.password, "csrf_token": TOKEN.search(page.text).group(1)})
+        "email": data.assessor_email, "password": data.password, "csrf_token": csrf_token(page.text)})
     response = session.post(base + "/login/second-factor", timeout=60, data={
-        "code": data.assessor_recovery_codes.pop(), "csrf_token": TOKEN.search(response.text).group(1)})
+        "code": data.assessor_recovery_codes.pop(), "csrf_token": csrf_token(response.text)})
     assert response.url.endswith("/dashboard"), response.url
     return f"session={session.cookies['session']}"
 
@@ -123,10 +116,10 @@ def query_counts(data: Dataset) -> dict[str, int]:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"email": data.assessor_email, "password": data.password,
-                                "csrf_token": TOKEN.search(page).group(1)})
+                                "csrf_token": csrf_token(page)})
     page = client.get("/login/second-factor").get_data(as_text=True)
     client.post("/login/second-factor", data={"code": data.assessor_recovery_codes.pop(),
-                                              "csrf_token": TOKEN.search(page).group(1)})
+                                              "csrf_token": csrf_token(page)})
     statements = []
 
     def count(_conn, _cursor, statement, *_args):

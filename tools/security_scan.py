@@ -2,7 +2,7 @@
 role. Prints one table of findings per role and module; exits 1 if wapiti reports any vulnerability.
 
 Run by the Makefile with the project's virtual environment (for the app and gunicorn); wapiti lives in its own
-(it pins its own dependencies): python tools/security_scan.py --wapiti .venv-security/bin/wapiti
+(it pins its own dependencies): python -m tools.security_scan --wapiti .venv-security/bin/wapiti
 Reports go to a temporary folder (never into the repository); --keep prints where.
 """
 
@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import socket
 import subprocess  # nosec B404
 import sys
 import tempfile
@@ -22,6 +20,9 @@ from pathlib import Path
 
 import requests
 import urllib3
+
+from tests.support.postgres import free_port
+from tests.support.web import csrf_token
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # the scan's own self-signed certificate
 
@@ -35,14 +36,7 @@ ROLES = {  # role -> demo account (None: anonymous)
 }
 # Requests that would end the scanner's own session or lock it out of its account; everything else is attacked.
 EXCLUDED = ["/logout", "/account", "/account/*", "/language/*"]
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def flask(env: dict, *args: str) -> str:
@@ -87,11 +81,11 @@ def log_in(base: str, env: dict, email: str) -> str:
     session.headers["Referer"] = base + "/login"  # over HTTPS, Flask-WTF checks the referrer as browsers send it
     page = session.get(base + "/login", timeout=30)
     response = session.post(base + "/login", data={"email": email, "password": demo.PASSWORD,
-                                                   "csrf_token": TOKEN.search(page.text).group(1)}, timeout=60)
+                                                   "csrf_token": csrf_token(page.text)}, timeout=60)
     if response.url.endswith("/login/second-factor"):
         code = flask(env, "demo", "code", email).strip()
         response = session.post(base + "/login/second-factor", timeout=60, data={
-            "code": code, "csrf_token": TOKEN.search(response.text).group(1)})
+            "code": code, "csrf_token": csrf_token(response.text)})
     if not response.url.endswith("/dashboard"):
         raise SystemExit(f"could not log in as {email}: ended on {response.url}")
     return session.cookies["session"]

@@ -1,14 +1,12 @@
 """Failed-login throttling holds across worker processes: attempts alternate between two gunicorn servers."""
 
-import re
 
 import pytest
 import requests
 
 from tests.support.factories import PASSWORD
 from tests.support.servers import GunicornServer
-
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+from tests.support.web import csrf_token
 
 
 @pytest.fixture
@@ -23,7 +21,7 @@ def two_servers(database_url, instance_path, users):
 
 def attempt(session: requests.Session, base: str, email: str, password: str) -> requests.Response:
     page = session.get(base + "/login", timeout=10)
-    token = TOKEN.search(page.text).group(1)
+    token = csrf_token(page.text)
     return session.post(base + "/login", data={"email": email, "password": password, "csrf_token": token},
                         allow_redirects=False, timeout=10)
 

@@ -8,8 +8,8 @@ import re
 import requests
 
 from tests.support.factories import PASSWORD
+from tests.support.web import csrf_token
 
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')
 LEVEL_FIELDS = re.compile(r'name="(level-[^"]+)"[^>]*value="(\d+)"')
 
@@ -18,7 +18,7 @@ def logged_in(base: str, email: str) -> requests.Session:
     session = requests.Session()
     page = session.get(base + "/login", timeout=30)
     response = session.post(base + "/login", data={"email": email, "password": PASSWORD,
-                                                   "csrf_token": TOKEN.search(page.text).group(1)},
+                                                   "csrf_token": csrf_token(page.text)},
                             allow_redirects=False, timeout=60)
     assert response.status_code == 302, response.text[:500]
     return session
@@ -31,7 +31,7 @@ class AreaForm:
         self.session, self.url = session, url
         page = session.get(url, timeout=60)
         assert page.status_code == 200, page.status_code
-        self.token = TOKEN.search(page.text).group(1)
+        self.token = csrf_token(page.text)
         match = VERSION.search(page.text)
         self.version = match.group(1) or match.group(2)
         self.levels: dict[str, list[str]] = {}
