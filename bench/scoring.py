@@ -13,14 +13,11 @@ CRITERIA = Path(__file__).resolve().parent.parent / "criteria" / "kaasav-omavali
 
 def measured() -> dict:
     """run() in a fresh process, three times; the median time (a long-lived process's heap slows the GC)."""
-    import json
     import statistics
-    import subprocess
-    import sys
 
-    code = "import json, bench.scoring as s; print(json.dumps(s.run()))"
-    runs = [json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                      check=True).stdout) for _ in range(3)]
+    from bench import in_fresh_process
+
+    runs = [in_fresh_process("bench.scoring", "run") for _ in range(3)]
     return {"engine": statistics.median(r["engine"] for r in runs),
             "baseline": statistics.median(r["baseline"] for r in runs), "passed": runs[0]["passed"]}
 

@@ -6,15 +6,14 @@ runs. The import path is the command line's: hash the file, parse, validate ever
 
 from __future__ import annotations
 
-import json
 import random
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import in_fresh_process
 
 ANSWERS = ["Väga rahul", "Pigem rahul", "Pigem ei ole rahul", "Üldse pole rahul", "Ei oska öelda"]
 
@@ -88,18 +87,12 @@ def _one_import(path: str) -> dict:
         return {"seconds": seconds, "peak_mib": _peak_mib(), "results": len(report.results), "rows": wave.rows}
 
 
-def _child(kind: str, path: str) -> dict:
-    code = f"import json, bench.survey_import as b; print(json.dumps(b.{kind}({path!r})))"
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(output.stdout.strip().splitlines()[-1])
-
-
 def run(rows: int = 1_000_000) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-survey-") as folder:
         path = Path(folder) / "respondents.csv"
         generate(path, rows)
-        baseline = _child("raw_pandas", str(path))
-        ours = _child("labelapp_import", str(path))
+        baseline = in_fresh_process("bench.survey_import", "raw_pandas", str(path))
+        ours = in_fresh_process("bench.survey_import", "labelapp_import", str(path))
     return [
         {"figure": f"survey import, {rows:,} respondents: time (s)", "value": round(ours["seconds"], 2),
          "baseline": round(baseline["seconds"], 2), "ratio": round(ours["seconds"] / baseline["seconds"], 2),
