@@ -89,6 +89,9 @@ def build(url: str, *, municipalities: int, labels: int, in_review: int, seed: i
 
 
 def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
+    from labelapp.applications.models import Application
+    from labelapp.applications.services import compute_snapshot
+    from labelapp.applications.states import ApplicationStatus
     from labelapp.assessment.models import Assessment, AssessmentStatus
     from labelapp.auth import second_factor
     from labelapp.auth import services as accounts
@@ -96,12 +99,10 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     from labelapp.criteria import services as criteria_services
     from labelapp.criteria.services import load as load_criteria
     from labelapp.extensions import db
+    from labelapp.labels.models import Decision, Label, LabelState
     from labelapp.municipalities import services as municipality_services
     from labelapp.municipalities.models import Municipality
-    from labelapp.review.label_models import Decision, Label, LabelState
-    from labelapp.review.models import Application, PanelMember, Review
-    from labelapp.review.services import compute_snapshot
-    from labelapp.review.states import ApplicationStatus
+    from labelapp.panel.models import PanelMember, Review
     from labelapp.surveys import services as survey_services
 
     folder = Path(instance)

@@ -84,19 +84,21 @@ def select_locale() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
+    from labelapp.applications import views as applications
     from labelapp.assessment import views as assessment
     from labelapp.auth import admin_views as user_admin
     from labelapp.auth import views as auth
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
-    from labelapp.core import views as core
     from labelapp.criteria import views as criteria
+    from labelapp.labels import views as labels
+    from labelapp.pages import views as pages
+    from labelapp.panel import views as panel
     from labelapp.registry import api
     from labelapp.registry import views as registry
-    from labelapp.review import decision_views, panel_views  # noqa: F401  (add their routes to the review blueprint)
-    from labelapp.review import views as review
     from labelapp.surveys import views as surveys
 
-    for module in (core, auth, user_admin, criteria, assessment, surveys, review, registry, api):
+    for module in (pages, auth, user_admin, criteria, assessment, surveys, applications, panel, labels, registry,
+                   api):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.staff_bp)
     declare_endpoint(app, "static", public)
@@ -109,23 +111,34 @@ def register_request_hooks(app: Flask) -> None:
     from labelapp.core.templating import register_template_helpers
 
     mail.register(app)
-    from labelapp.auth import sessions
+    from labelapp.auth import permissions, sessions
 
     sessions.register(app)
-    from labelapp.review.decisions import connect_survey_review
-
-    connect_survey_review()
     register_security_headers(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    permissions.register_template_helpers(app)
+    register_hooks()
+
+
+def register_hooks() -> None:
+    """Let later steps of the process answer earlier steps' signals (the earlier ones never import them)."""
+    from labelapp.labels import hooks as label_hooks
+    from labelapp.panel import hooks as panel_hooks
+
+    panel_hooks.connect()
+    label_hooks.connect()
 
 
 def register_commands(app: Flask) -> None:
     from labelapp.auth.cli import users_cli
-    from labelapp.core.cli import audit_cli, backup_cli, demo_cli, mail_cli
+    from labelapp.core.cli import audit_cli, backup_cli, mail_cli
     from labelapp.criteria.cli import criteria_cli
+    from labelapp.demo.cli import demo_cli
+    from labelapp.labels.cli import labels_cli
     from labelapp.municipalities.cli import municipalities_cli
-    from labelapp.review.cli import labels_cli, panels_cli
+    from labelapp.panel.cli import panels_cli
+    from labelapp.registry import cli as registry_cli  # noqa: F401  (adds verify-credential to flask labels)
     from labelapp.surveys.cli import survey_cli
 
     for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, panels_cli,

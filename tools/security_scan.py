@@ -73,7 +73,7 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 def log_in(base: str, env: dict, email: str) -> str:
     """The session cookie of a demo account, through the real login form and second factor."""
-    from labelapp.core import demo
+    from labelapp import demo
 
     session = requests.Session()
     session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify=False

@@ -1,1 +1,1 @@
-"""The municipal self-assessment: answers per criterion, evidence, drafts, submission."""
+"""The municipal self-assessment: answers per criterion, evidence, drafts, submission, what-if scores."""

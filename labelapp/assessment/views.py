@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from labelapp.assessment import services
+from labelapp.assessment import services, whatif
 from labelapp.assessment.forms import (
     LinkForm,
     ReopenForm,
@@ -15,17 +15,16 @@ from labelapp.assessment.forms import (
     level_of,
 )
 from labelapp.assessment.models import Assessment, Evidence, EvidenceKind
-from labelapp.auth.models import Role
-from labelapp.auth.permissions import (
-    access,
+from labelapp.assessment.rules import (
     can_edit_assessment,
     can_read_evidence,
     can_reopen_assessment,
     can_view_assessment,
-    is_staff,
+    lists_own_municipality_only,
     reads_evidence,
     works_on_assessments,
 )
+from labelapp.auth.permissions import access, is_staff
 from labelapp.core import uploads
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, form_status
 from labelapp.criteria import scoring
@@ -54,7 +53,7 @@ def language() -> str:
 @access(works_on_assessments)
 def index():
     query = select(Assessment).options(db.joinedload(Assessment.municipality), db.joinedload(Assessment.round))
-    if current_user.role == Role.STAFF:
+    if lists_own_municipality_only(current_user):
         query = query.where(Assessment.municipality_id == current_user.municipality_id)
     assessments = db.session.scalars(query.order_by(Assessment.id.desc())).all()
     return render_template("assessment/index.html", assessments=assessments,
@@ -203,13 +202,8 @@ def delete_evidence(assessment_id: int, evidence_id: int):
 @bp.route("/<int:assessment_id>/evidence/<int:evidence_id>/download")
 @access(reads_evidence)
 def download_evidence(assessment_id: int, evidence_id: int):
-    from labelapp.review.models import Application  # the review layer builds on this one, not the other way
-
     assessment = db.session.get(Assessment, assessment_id)
-    application = None
-    if assessment is not None and current_user.role == Role.ASSESSOR:
-        application = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
-    if assessment is None or not can_read_evidence(current_user, assessment, application):
+    if assessment is None or not can_read_evidence(current_user, assessment):
         abort(404)
     item = _get_evidence(assessment, evidence_id)
     if item.kind != EvidenceKind.FILE:
@@ -257,3 +251,13 @@ def reopen(assessment_id: int):
         flash(_("The assessment is reopened for the municipality."), "success")
         return redirect(url_for("assessment.review", assessment_id=assessment_id))
     return _review_page(assessment, form, 422)
+
+
+@bp.route("/<int:assessment_id>/what-if")
+@access(works_on_assessments)
+def what_if(assessment_id: int):
+    """Scores and verdict of a self-assessment under newer criteria versions (coordinator and the municipality)."""
+    assessment = get_assessment(assessment_id)
+    base, newer = whatif.scenarios(assessment)
+    return render_template("assessment/whatif.html", assessment=assessment, base=base, newer=newer,
+                           lang=language())

@@ -1,7 +1,8 @@
 """Named permission predicates and the ``access`` decorator that every route must carry.
 
 A rule is a predicate over the current user. Rules combine with ``&`` and ``|``. Views declare theirs with
-``@access(rule)``; templates use the same predicates (``can(...)``). A route with no declared rule is refused
+``@access(rule)``; templates use the same predicates (``can(...)``). The rules about one feature's objects and
+their states live in that feature's ``rules.py``; this module knows only roles. A route with no declared rule is refused
 for everyone at request time, and a test walks ``app.url_map`` so that it also fails the build.
 """
 
@@ -52,66 +53,9 @@ is_staff = Rule("staff", _has_role(Role.STAFF))
 is_assessor = Rule("assessor", _has_role(Role.ASSESSOR))
 is_coordinator = Rule("coordinator", _has_role(Role.COORDINATOR))
 
-# Feature-level names, so views and templates say what they mean.
+# The accounts' own features.
 can_manage_users = is_coordinator
-can_read_audit_log = is_coordinator
-can_manage_outbox = is_coordinator
 can_declare_ties = is_assessor
-
-
-can_manage_criteria = is_coordinator
-can_import_surveys = is_coordinator
-works_on_assessments = is_staff | is_coordinator
-# Evidence files are read by the assessment's people and by the assessors of its application.
-reads_evidence = is_staff | is_coordinator | is_assessor
-
-
-def can_view_assessment(user: Any, assessment: Any) -> bool:
-    return can_see_municipality(user, assessment.municipality_id)
-
-
-def can_edit_assessment(user: Any, assessment: Any) -> bool:
-    """Only the municipality's own staff edit, and only a draft."""
-    return (user.is_authenticated and user.role == Role.STAFF and user.municipality_id == assessment.municipality_id
-            and assessment.status == "draft")
-
-
-def can_read_evidence(user: Any, assessment: Any, application: Any | None) -> bool:
-    """Whoever may see the assessment, and the assessors on the panel of the application made from it."""
-    if user.is_authenticated and user.role == Role.ASSESSOR:
-        return application is not None and can_view_application(user, application)
-    return can_view_assessment(user, assessment)
-
-
-def can_reopen_assessment(user: Any, assessment: Any) -> bool:
-    return user.is_authenticated and user.role == Role.COORDINATOR and assessment.status == "submitted"
-
-
-works_on_applications = is_staff | is_coordinator | is_assessor
-# Who may take each application step (the transition table in review/states.py says when).
-APPLICATION_ACTIONS = {
-    "submit": Role.STAFF, "withdraw": Role.STAFF,
-    "start_screening": Role.COORDINATOR, "accept": Role.COORDINATOR, "reject": Role.COORDINATOR,
-    "to_new_panel": Role.COORDINATOR,
-}
-
-
-def can_view_application(user: Any, application: Any) -> bool:
-    """Coordinators, the municipality's staff, and the assessors on its panel (a conflict removes them)."""
-    if user.is_authenticated and user.role == Role.ASSESSOR:
-        return any(member.user_id == user.id for member in application.panel)
-    return can_see_municipality(user, application.municipality_id)
-
-
-def is_panel_chair(user: Any, application: Any) -> bool:
-    return user.is_authenticated and any(m.user_id == user.id and m.is_chair for m in application.panel)
-
-
-def can_take_application_action(user: Any, application: Any, action: str) -> bool:
-    role = APPLICATION_ACTIONS.get(action)
-    if role is None or not user.is_authenticated or user.role != role:
-        return False
-    return role != Role.STAFF or user.municipality_id == application.municipality_id
 
 
 def can_see_municipality(user: Any, municipality_id: int | None) -> bool:
@@ -121,6 +65,20 @@ def can_see_municipality(user: Any, municipality_id: int | None) -> bool:
     if user.role == Role.COORDINATOR:
         return True
     return user.role == Role.STAFF and user.municipality_id == municipality_id
+
+
+_TEMPLATE_RULES: dict[str, Rule | Callable[..., bool]] = {}
+
+
+def expose(**rules: Rule | Callable[..., bool]) -> None:
+    """Make named rules callable from templates as ``can("name", *objects)``; each package exposes its own."""
+    _TEMPLATE_RULES.update(rules)
+
+
+def can(user: Any, rule_name: str, *args: Any) -> bool:
+    """A rule exposed under ``rule_name``, checked for ``user`` (and the objects it is about)."""
+    rule = _TEMPLATE_RULES[rule_name]
+    return rule(user) if isinstance(rule, Rule) else rule(user, *args)
 
 
 def access(rule: Rule) -> Callable:
@@ -159,3 +117,12 @@ def deny_undeclared(app: Flask) -> None:
         if request.endpoint is not None and rule_for_endpoint(app, request.endpoint) is None:
             app.logger.error("route %s has no access rule; refused", request.endpoint)
             abort(403)
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def _can():
+        return {"can": lambda rule_name, *args: can(current_user, rule_name, *args)}
+
+
+expose(can_manage_users=can_manage_users, can_declare_ties=can_declare_ties)

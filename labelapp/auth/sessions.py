@@ -14,7 +14,7 @@ from labelapp.auth.models import User
 
 AUTH_AT, SEEN_AT, PENDING = "auth_at", "seen_at", "second_factor_pending"
 # Where someone who must set up a second factor may go before doing so.
-SETUP_ENDPOINTS = {"auth.second_factor_page", "auth.logout", "core.set_language", "static"}
+SETUP_ENDPOINTS = {"auth.second_factor_page", "auth.logout", "pages.set_language", "static"}
 
 
 def _now() -> int:

@@ -32,19 +32,19 @@ CANDIDATE = "second_factor_candidate"  # session key: a secret being set up, not
 @access(public)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("pages.dashboard"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, request.remote_addr)
         db.session.commit()
         if result.ok and result.user.has_second_factor:
-            sessions.start_pending(result.user, safe_next("core.dashboard"))
+            sessions.start_pending(result.user, safe_next("pages.dashboard"))
             return redirect(url_for("auth.login_second_factor"))
         if result.ok:
             sessions.start(result.user)
             flash(_("You are logged in."), "success")
-            return redirect(safe_next("core.dashboard"))
+            return redirect(safe_next("pages.dashboard"))
         status = _refusal(form.password, result)
         if status == 422:
             form.password.errors.append(_("The e-mail address or the password is not correct."))
@@ -77,7 +77,7 @@ def login_second_factor():
         if result.ok:
             sessions.start(user)
             flash(_("You are logged in."), "success")
-            return redirect(safe_next("core.dashboard", next_url))
+            return redirect(safe_next("pages.dashboard", next_url))
         status = _refusal(form.code, result)
         if status == 422:
             form.code.errors.append(_("The code is not correct, or it has been used already. Codes change every "
@@ -94,7 +94,7 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("pages.home"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -1,1 +1,2 @@
-"""Shared pieces: column types, audit log, outbox, security headers, base pages."""
+"""Shared pieces that import no feature: column types, errors, audit log, outbox, uploads, security headers,
+backups."""

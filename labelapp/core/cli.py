@@ -4,13 +4,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from labelapp.config import is_production
-from labelapp.core import audit, backup, demo, mail
+from labelapp.core import audit, backup, mail
 
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 audit_cli = AppGroup("audit", help="The append-only audit log.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the evidence files.")
-demo_cli = AppGroup("demo", help="Demo data (refused in production).")
+TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+                     help="Act as if today were this date (tests, catching up).")
 
 
 @mail_cli.command("send-pending")
@@ -23,34 +23,6 @@ def send_pending_command():
     click.echo(f"Sent {sent}, failed {failed} (failed ones are retried later).")
     if failed:
         raise SystemExit(2)
-
-
-@demo_cli.command("seed")
-def seed_command():
-    """Create the demo accounts (idempotent) and print their logins."""
-    if is_production(current_app):
-        click.echo("Refused: demo data is never created with the production configuration.", err=True)
-        raise SystemExit(1)
-    created = demo.seed()
-    click.echo(f"Demo data ready ({created} new accounts). Demo logins, password for all: {demo.PASSWORD}")
-    for email, role, where, key in demo.logins():
-        click.echo(f"  {role:<12} {email:<32} {where or ('authenticator key ' + key if key else '')}")
-    click.echo("Coordinators and assessors also need a code from an authenticator app: add the key above to one,\n"
-               "or print the current code with: .venv/bin/flask --app labelapp demo code EMAIL")
-
-
-@demo_cli.command("code")
-@click.argument("email")
-def code_command(email: str):
-    """Print the current second-factor code of a demo account (refused in production)."""
-    if is_production(current_app):
-        click.echo("Refused: demo accounts do not exist in production.", err=True)
-        raise SystemExit(1)
-    code = demo.current_code(email.strip().lower())
-    if code is None:
-        click.echo(f"{email} is not a demo account with a second factor.", err=True)
-        raise SystemExit(1)
-    click.echo(code)
 
 
 @audit_cli.command("verify")

@@ -8,3 +8,11 @@ class TooLarge(DomainError):
     """An upload over its size limit: refused with 413 Content Too Large, and nothing of it kept."""
 
     status = 413
+
+
+REASON_MIN_LENGTH = 10  # characters: reasons are read in full by the municipality or the public
+
+
+def has_reason(text: str | None, minimum: int = REASON_MIN_LENGTH) -> bool:
+    """Whether ``text`` gives a reason of at least ``minimum`` characters (blank space does not count)."""
+    return len((text or "").strip()) >= minimum

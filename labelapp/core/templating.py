@@ -2,9 +2,7 @@
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
-from flask_login import current_user
 
-from labelapp.auth import permissions
 from labelapp.core.uploads import human_size
 
 LANGUAGE_NAMES = {"et": "Eesti keeles", "en": "In English"}
@@ -19,12 +17,4 @@ def register_template_helpers(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]],
             "current_path": request.full_path.rstrip("?") if request else "/",
-            "can": lambda rule_name, *args: _can(rule_name, *args),
         }
-
-
-def _can(rule_name: str, *args) -> bool:
-    rule = getattr(permissions, rule_name)
-    if isinstance(rule, permissions.Rule):
-        return rule(current_user)
-    return rule(current_user, *args)

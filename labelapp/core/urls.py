@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import request, url_for
 
 
-def safe_next(default_endpoint: str = "core.home", value: str | None = None) -> str:
+def safe_next(default_endpoint: str = "pages.home", value: str | None = None) -> str:
     """A local path from ``next`` (form or query), or the default page; never another site."""
     target = value if value is not None else (request.form.get("next") or request.args.get("next") or "")
     parts = urlsplit(target)

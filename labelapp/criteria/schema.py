@@ -93,6 +93,8 @@ class AwardRules(Strict):
     area_minimum: float = Field(ge=0, le=100)
     survey: SurveyRule
     validity_months: int = Field(ge=1, le=120)
+    # A municipality whose label was revoked may apply again this many months after the revocation.
+    reapply_after_revocation_months: int = Field(default=12, ge=0, le=120)
     levels: list[LabelLevel] = Field(default_factory=list)
 
 

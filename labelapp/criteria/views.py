@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from labelapp.auth.permissions import access, can_manage_criteria
+from labelapp.auth.permissions import access
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report
 from labelapp.criteria import services
 from labelapp.criteria.forms import OpenRoundForm, PublishForm
 from labelapp.criteria.loader import CriteriaFileError
 from labelapp.criteria.models import CriteriaVersion, Round, VersionStatus
+from labelapp.criteria.rules import can_manage_criteria
 from labelapp.extensions import db
 
 bp = Blueprint("criteria", __name__, url_prefix="/admin/criteria")

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, abort, request, url_for
 
 from labelapp.auth.permissions import access, public
 from labelapp.extensions import db
+from labelapp.labels.models import Label
 from labelapp.registry import cache, credentials, queries
 from labelapp.registry.openapi import document
-from labelapp.review.label_models import Label
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app, url_for
 
-from labelapp.review.label_models import Label
+from labelapp.labels.models import Label
 
 KEY_FILE = "credential_ed25519.pem"
 

@@ -13,10 +13,10 @@ from sqlalchemy import case, extract, func, select
 
 from labelapp.assessment.models import Answer
 from labelapp.extensions import db
+from labelapp.labels.models import Label, LabelState
 from labelapp.municipalities.models import Municipality
+from labelapp.panel.models import PanelDecision
 from labelapp.registry.models import RegistryChange
-from labelapp.review.label_models import Label, LabelState
-from labelapp.review.models import PanelDecision
 from labelapp.surveys.models import SurveyResult, SurveyWave
 
 # Current holders first.

@@ -9,9 +9,9 @@ from markupsafe import Markup
 
 from labelapp.auth.permissions import access, public
 from labelapp.criteria import services as criteria_services
+from labelapp.labels.models import Label, LabelState
+from labelapp.labels.wording import LABEL_STATES
 from labelapp.registry import cache, queries
-from labelapp.review.label_models import Label, LabelState
-from labelapp.review.labels import LABEL_STATES
 
 bp = Blueprint("registry", __name__)
 CURRENT = (LabelState.VALID, LabelState.EXPIRING)

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from labelapp.auth.permissions import access, can_import_surveys, is_staff
+from labelapp.auth.permissions import access, is_staff
 from labelapp.core.forms import ConfirmForm, commit_or_flash, form_status, report
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
 from labelapp.surveys import services
 from labelapp.surveys.forms import ImportForm, mapping_form
 from labelapp.surveys.models import SurveyResult, SurveyWave
+from labelapp.surveys.rules import can_import_surveys
 
 bp = Blueprint("surveys", __name__, url_prefix="/admin/surveys")
 staff_bp = Blueprint("my_survey", __name__)

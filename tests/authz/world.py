@@ -10,14 +10,14 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import FileStorage
 
+from labelapp.applications import services as review_services
+from labelapp.applications.states import Action
 from labelapp.assessment import services as assessment_services
 from labelapp.auth import services as account_services
 from labelapp.auth.models import Role, TieKind
 from labelapp.extensions import db
 from labelapp.municipalities.lookup import by_code
-from labelapp.review import panel
-from labelapp.review import services as review_services
-from labelapp.review.states import Action
+from labelapp.panel import assignment as panel
 from labelapp.surveys import services as survey_services
 from tests.support.factories import awarded_labels, filled_assessment, make_user, open_round
 

@@ -1,6 +1,6 @@
 import pytest
 
-from labelapp.core import demo
+from labelapp import demo
 from tests.conftest import skip_or_fail
 from tests.support.browser import CHROMIUM_ARGS, Axe, LiveServer, chromium_path
 

@@ -2,12 +2,12 @@
 
 import re
 
+from labelapp.applications.models import Application
 from labelapp.assessment import services as assessment_services
 from labelapp.auth.services import find_user
 from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
-from labelapp.review import reviews
-from labelapp.review.models import Application
+from labelapp.panel import reviews
 from tests.support.browser import log_in
 from tests.support.factories import filled_assessment, recommended_application
 
@@ -90,6 +90,6 @@ def test_decline_appeal_new_panel_award(page, live_server, axe, app):
     assert "märgis antud" in text and re.search(r"Kehtib kuni", text)
     assert "Tõendid ei kata enamikku valdkondi." in text  # the history stays
     axe.check(page)
-    page.goto(f"{base}/applications/what-if/{assessment_id}")
+    page.goto(f"{base}/assessments/{assessment_id}/what-if")
     assert "2026.1" in page.inner_text("main")
     axe.check(page)

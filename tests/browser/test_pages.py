@@ -2,7 +2,7 @@
 
 import pytest
 
-from labelapp.core import demo
+from labelapp import demo
 from tests.support.browser import log_in
 
 ROLE_PAGES = {

@@ -34,7 +34,7 @@ def test_registry_search_filter_and_municipality_page(page, live_server, axe, ap
 
 @pytest.mark.parametrize("language", ["et", "en"])
 def test_certificate_print_preview(page, live_server, axe, app, tmp_path, language):
-    from labelapp.review.label_models import Label
+    from labelapp.labels.models import Label
 
     with app.app_context():
         from sqlalchemy import select

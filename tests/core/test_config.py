@@ -85,7 +85,7 @@ def test_demo_registry_has_labels_in_every_state_across_two_cycles(app, runner):
     from sqlalchemy import select
 
     from labelapp.extensions import db
-    from labelapp.review.label_models import Label, LabelState
+    from labelapp.labels.models import Label, LabelState
 
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():

@@ -9,7 +9,7 @@ from openapi_spec_validator import validate as validate_spec
 
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
-from labelapp.review import decisions
+from labelapp.labels import lifecycle
 from tests.support.factories import awarded_labels
 from tests.support.queries import count_queries
 
@@ -19,7 +19,7 @@ def labels(app, users):
     with app.test_request_context():
         made = awarded_labels(["0784", "0793", "0714"], find_user(users["assessor"]),
                               find_user(users["coordinator"]))
-        decisions.revoke(made[1], "=HYPERLINK(\"http://evil.example\") was in the reasons")
+        lifecycle.revoke(made[1], "=HYPERLINK(\"http://evil.example\") was in the reasons")
         db.session.commit()
         return [label.public_id for label in made]
 

@@ -6,7 +6,7 @@ import pytest
 
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
-from labelapp.review import decisions
+from labelapp.labels import lifecycle
 from tests.support.factories import awarded_labels
 
 
@@ -14,7 +14,7 @@ from tests.support.factories import awarded_labels
 def labels(app, users):
     with app.test_request_context():
         made = awarded_labels(["0784", "0793"], find_user(users["assessor"]), find_user(users["coordinator"]))
-        decisions.revoke(made[1], "Principles were repealed by the council.")
+        lifecycle.revoke(made[1], "Principles were repealed by the council.")
         db.session.commit()
         return [label.public_id for label in made]
 

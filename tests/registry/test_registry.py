@@ -7,8 +7,8 @@ import pytest
 
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
-from labelapp.review import decisions
-from labelapp.review.label_models import LabelState
+from labelapp.labels import lifecycle
+from labelapp.labels.models import LabelState
 from tests.support.factories import awarded_labels
 from tests.support.queries import count_queries
 
@@ -19,7 +19,7 @@ CODES = ["0784", "0793", "0714", "0478"]  # Tallinn, Tartu linn, Saaremaa vald, 
 def labels(app, users):
     with app.test_request_context():
         made = awarded_labels(CODES, find_user(users["assessor"]), find_user(users["coordinator"]))
-        decisions.revoke(made[1], "Principles were repealed by the council.")  # Tartu linn
+        lifecycle.revoke(made[1], "Principles were repealed by the council.")  # Tartu linn
         db.session.commit()
         return {label.municipality.code: label.public_id for label in made}
 
@@ -96,7 +96,7 @@ def test_verify_tells_anyone_whether_a_label_is_valid(app, client, labels):
     with app.app_context():
         from sqlalchemy import select
 
-        from labelapp.review.label_models import Label
+        from labelapp.labels.models import Label
 
         assert db.session.scalar(select(Label.state).where(Label.public_id == labels["0793"])) == \
             LabelState.REVOKED
@@ -122,7 +122,7 @@ def test_atom_feed_lists_the_newest_awards(client, labels):
 def test_answers_are_public_only_when_the_municipality_publishes_them(app, client, users, labels):
     from sqlalchemy import select
 
-    from labelapp.review.models import Application
+    from labelapp.applications.models import Application
     from tests.support.web import login, submit
 
     assert "About strategy.principles" not in client.get("/registry/0784").get_data(as_text=True)

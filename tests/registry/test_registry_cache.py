@@ -6,8 +6,8 @@ import json
 from sqlalchemy import select, text
 
 from labelapp.extensions import db
+from labelapp.labels.models import Label
 from labelapp.registry.models import RegistryChange
-from labelapp.review.label_models import Label
 from tests.registry.test_registry import labels  # noqa: F401  (fixture)
 from tests.support.queries import count_queries
 

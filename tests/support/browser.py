@@ -77,7 +77,7 @@ class Axe:
 
 def log_in(page, base: str, email: str, password: str | None = None, lands_on: str = "/dashboard") -> None:
     """Log in through the form (demo password by default, authenticator code if asked) and wait for the page."""
-    from labelapp.core import demo
+    from labelapp import demo
 
     page.goto(base + "/login")
     page.fill("#email", email)

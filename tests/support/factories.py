@@ -81,13 +81,26 @@ def recommended_application(staff: User, assessor: User, level: int = 2, recomme
                             assessment=None):
     """An application taken through screening, a one-member panel and consolidation (from a new assessment in a
     newly opened round, or from ``assessment``, which must be submitted). Needs a request context."""
+    import datetime as dt
+
+    from labelapp.applications import services as applications
+    from labelapp.applications.states import Action
     from labelapp.assessment import services as assessment_services
-    from labelapp.review.demo import recommend
+    from labelapp.panel import assignment, reviews
 
     if assessment is None:
         assessment = filled_assessment(staff, open_round(), level=level)
         assessment_services.submit(assessment, staff)
-    application = recommend(assessment, staff, assessor, level, recommendation)
+    application = applications.create(assessment, staff)
+    applications.change_status(application, Action.SUBMIT)
+    applications.change_status(application, Action.START_SCREENING)
+    assignment.assign(application, [assessor], assessor, dt.date.today() + dt.timedelta(days=30))
+    applications.change_status(application, Action.ACCEPT)
+    criteria = assessment_services.criteria_of(assessment)
+    panel_levels = dict.fromkeys((criterion.id for _area, criterion in criteria.criteria()), (level, ""))
+    reviews.save(application, assessor, panel_levels, recommendation, "Reviewed", criteria, submit=True)
+    reviews.consolidate(application, assessor, panel_levels, recommendation,
+                        "The panel agrees with the municipality.", criteria)
     db.session.commit()
     return application
 
@@ -99,9 +112,9 @@ def awarded_labels(codes: list[str], assessor: User, coordinator: User, today=No
 
     from labelapp.assessment import services as assessment_services
     from labelapp.criteria import services as criteria_services
+    from labelapp.labels import decisions
+    from labelapp.labels.models import Label
     from labelapp.municipalities.lookup import by_code
-    from labelapp.review import decisions
-    from labelapp.review.label_models import Label
 
     round_ = criteria_services.current_round() or open_round()
     for code in codes:

@@ -1,0 +1,158 @@
+"""Application pages: municipal staff apply and follow their application; the coordinator screens.
+
+The application page is assembled from sections: this package shows the facts, scores and next steps; the panel
+and label steps add their parts (``detail_section``) without this package importing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from labelapp.applications import screening, services
+from labelapp.applications.forms import ReasonForm
+from labelapp.applications.models import Application
+from labelapp.applications.rules import (
+    APPLICATION_ACTIONS,
+    actions_for,
+    can_publish,
+    can_take_application_action,
+    can_view_application,
+    lists_own_municipality_only,
+    lists_own_panels_only,
+    sees_screening_checks,
+    works_on_applications,
+)
+from labelapp.applications.states import NEEDS_REASON, Action, ApplicationStatus
+from labelapp.applications.wording import ACTION_LABELS
+from labelapp.assessment import services as assessment_services
+from labelapp.assessment.models import Assessment, AssessmentStatus
+from labelapp.auth.permissions import access, is_staff
+from labelapp.core.forms import ConfirmForm, commit_or_flash
+from labelapp.core.models import AuditEntry
+from labelapp.extensions import db
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+
+@dataclass(frozen=True)
+class Section:
+    order: int
+    template: str
+    build: Callable[[Application, Any], dict | None]  # (application, user) -> the section's data, or None
+
+
+_SECTIONS: list[Section] = []
+
+
+def detail_section(order: int, template: str) -> Callable:
+    """Register a part of the application page, shown in ``order``; its builder returns the data the template
+    reads as ``data`` (or None to leave the part out)."""
+
+    def decorator(build: Callable[[Application, Any], dict | None]) -> Callable:
+        if not any(section.template == template for section in _SECTIONS):
+            _SECTIONS.append(Section(order, template, build))
+            _SECTIONS.sort(key=lambda section: section.order)
+        return build
+
+    return decorator
+
+
+def get_application(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or not can_view_application(current_user, application):
+        abort(404)
+    return application
+
+
+@bp.route("/")
+@access(works_on_applications)
+def index():
+    query = select(Application).options(db.joinedload(Application.municipality))
+    status = request.args.get("status", "")
+    if status in {s.value for s in ApplicationStatus}:
+        query = query.where(Application.status == ApplicationStatus(status))
+    ready = []
+    if lists_own_panels_only(current_user):
+        query = query.where(Application.panel.any(user_id=current_user.id))
+    if lists_own_municipality_only(current_user):
+        query = query.where(Application.municipality_id == current_user.municipality_id)
+        ready = db.session.scalars(
+            select(Assessment).options(db.joinedload(Assessment.round))
+            .where(Assessment.municipality_id == current_user.municipality_id,
+                   Assessment.status == AssessmentStatus.SUBMITTED,
+                   ~select(Application.id).where(Application.assessment_id == Assessment.id).exists())
+        ).all()
+    applications = db.session.scalars(query.order_by(Application.id.desc())).all()
+    return render_template("applications/index.html", applications=applications, ready=ready, status=status,
+                           statuses=list(ApplicationStatus), form=ConfirmForm())
+
+
+@bp.route("/new/<int:assessment_id>", methods=["POST"])
+@access(is_staff)
+def create(assessment_id: int):
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None or assessment.municipality_id != current_user.municipality_id:
+        abort(404)
+    if ConfirmForm().validate_on_submit() and commit_or_flash(lambda: services.create(assessment, current_user)):
+        created = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
+        return redirect(url_for("applications.detail", application_id=created.id))
+    return redirect(url_for("applications.index"))
+
+
+@bp.route("/<int:application_id>")
+@access(works_on_applications)
+def detail(application_id: int):
+    application = get_application(application_id)
+    criteria = assessment_services.criteria_of(application.assessment)
+    history = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "application",
+                                                          AuditEntry.object_id == str(application.id))
+                                 .order_by(AuditEntry.id)).all()
+    user = current_user._get_current_object()
+    sections = [(section, data) for section in _SECTIONS
+                if (data := section.build(application, user)) is not None]
+    return render_template("applications/detail.html", application=application, criteria=criteria,
+                           result=application.snapshot["result"], survey=application.snapshot["inputs"]["survey"],
+                           history=history, actions=actions_for(user, application), needs_reason=NEEDS_REASON,
+                           checks=screening.screening_checks(application) if sees_screening_checks(user) else [],
+                           lang=str(get_locale()), form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
+                           sections=sections)
+
+
+@detail_section(50, "applications/_publication.html")
+def _publication(application: Application, user) -> dict | None:
+    return {} if can_publish(user, application) else None
+
+
+@bp.route("/<int:application_id>/<action>", methods=["POST"])
+@access(works_on_applications)
+def act(application_id: int, action: str):
+    application = get_application(application_id)
+    if action not in {a.value for a in APPLICATION_ACTIONS}:
+        abort(404)
+    if not can_take_application_action(current_user, application, Action(action), check_state=False):
+        abort(403)
+    form = ReasonForm()
+    if form.validate_on_submit() and commit_or_flash(
+            lambda: services.try_change_status(application, Action(action), form.reason.data or "")):
+        flash(_("Done: the application is now “%(status)s”.", status=application.status.label), "success")
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/publish", methods=["POST"])
+@access(is_staff)
+def publish(application_id: int):
+    """The municipality chooses whether its self-assessment is shown in the public registry."""
+    application = get_application(application_id)
+    if ConfirmForm().validate_on_submit():
+        services.set_publication(application, request.form.get("publish") == "yes")
+        db.session.commit()
+        flash(_("Your choice is saved."), "success")
+    return redirect(url_for("applications.detail", application_id=application.id))

@@ -1,0 +1,19 @@
+"""Who is to be told: the people e-mails go to."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from labelapp.auth.models import Role, User
+from labelapp.extensions import db
+
+
+def active_coordinators() -> list[User]:
+    return db.session.scalars(select(User).where(User.role == Role.COORDINATOR, User.active.is_(True))
+                              .order_by(User.id)).all()
+
+
+def staff_of(municipality_id: int) -> list[User]:
+    """The active staff accounts of one municipality."""
+    return db.session.scalars(select(User).where(User.role == Role.STAFF, User.active.is_(True),
+                                                 User.municipality_id == municipality_id).order_by(User.id)).all()

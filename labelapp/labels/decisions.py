@@ -1,0 +1,85 @@
+"""Decisions: the coordinator records one per recommended application; all pending ones are released together
+(pretalx-style, after the e-mails have been looked at), which moves the applications and creates the labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from labelapp.applications.models import Application
+from labelapp.applications.services import change_status
+from labelapp.applications.states import Action, ApplicationStatus
+from labelapp.auth.models import User
+from labelapp.core import audit
+from labelapp.core.errors import DomainError, has_reason
+from labelapp.core.types import utcnow
+from labelapp.extensions import db
+from labelapp.labels import notifications
+from labelapp.labels.lifecycle import add_months, create_label
+from labelapp.labels.models import Decision, Label
+from labelapp.labels.rules import DECIDABLE
+from labelapp.panel.reviews import panel_decision
+
+
+class DecisionError(DomainError):
+    pass
+
+
+def pending() -> list[Decision]:
+    return db.session.scalars(select(Decision).where(Decision.released_at.is_(None))
+                              .options(db.joinedload(Decision.application).joinedload(Application.municipality))
+                              .order_by(Decision.id)).all()
+
+
+def decide(application: Application, user: User, outcome: str, reasons: str) -> Decision:
+    """Record the coordinator's decision (pending until released). Confirming the panel needs no reason;
+    overriding it or declining does, and the municipality reads it in full."""
+    if application.status not in DECIDABLE:
+        raise DecisionError(_("A decision follows the panel's recommendation."))
+    if outcome not in ("award", "decline"):
+        raise DecisionError(_("Choose to award or to decline."))
+    recommended = panel_decision(application).recommendation
+    overrides = outcome != recommended
+    redeciding = application.status == ApplicationStatus.APPEALED  # an appeal decided without a new panel
+    if (overrides or outcome == "decline" or redeciding) and not has_reason(reasons):
+        raise DecisionError(_("Give the reasons (at least 10 characters): the municipality reads them in full."))
+    for old in db.session.scalars(select(Decision).where(Decision.application_id == application.id,
+                                                         Decision.released_at.is_(None))):
+        db.session.delete(old)
+    decision = Decision(application_id=application.id, outcome=outcome, reasons=reasons.strip(),
+                        overrides_panel=overrides, decided_by_id=user.id)
+    db.session.add(decision)
+    db.session.flush()
+    audit.record("decision.record", "application", application.id,
+                 after={"outcome": outcome, "overrides_panel": overrides, "reasons": decision.reasons})
+    return decision
+
+
+def preview(decision: Decision, today: dt.date | None = None) -> tuple[list[str], str]:
+    """(recipients, body) of the e-mail that releasing ``decision`` will send, for the coordinator to read."""
+    application = decision.application
+    label = None
+    if decision.outcome == "award":
+        months = application.criteria_version.content["award_rules"]["validity_months"]
+        label = Label(level=panel_decision(application).verified.get("level"),
+                      valid_until=add_months(today or dt.date.today(), months))
+    return notifications.decision_body(decision, label)
+
+
+def release_all(today: dt.date | None = None, base_url: str | None = None) -> list[Decision]:
+    """Carry out every pending decision at once: the application's status, the label, the e-mails."""
+    today = today or dt.date.today()
+    released = []
+    for decision in pending():
+        application = decision.application
+        change_status(application, Action.AWARD if decision.outcome == "award" else Action.DECLINE,
+                      decision.reasons)
+        label = create_label(application, today) if decision.outcome == "award" else None
+        decision.released_at = utcnow()
+        notifications.decision_released(decision, label, base_url)
+        released.append(decision)
+    db.session.flush()
+    audit.record("decision.release", "decision", None, after={"released": [d.id for d in released]})
+    return released

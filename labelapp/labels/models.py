@@ -1,0 +1,81 @@
+"""Decisions on applications, the labels they create, and appeals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from labelapp.applications.models import Application
+from labelapp.core.models import enum_column
+from labelapp.core.types import UTCDateTime, utcnow
+from labelapp.criteria.models import CriteriaVersion
+from labelapp.extensions import db
+from labelapp.labels.states import LabelState
+from labelapp.municipalities.models import Municipality
+
+
+class Decision(db.Model):
+    """The coordinator's decision. Pending until released together with the others (after the e-mails
+    have been looked at); releasing it moves the application and creates the label."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # award | decline
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    overrides_panel: Mapped[bool] = mapped_column(default=False)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    released_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    application: Mapped[Application] = relationship()
+
+
+class Label(db.Model):
+    __tablename__ = "label"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)  # random: cannot be guessed
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    criteria_version_id: Mapped[int] = mapped_column(ForeignKey("criteria_version.id"))
+    level: Mapped[str | None] = mapped_column(String(64))
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date, index=True)
+    state: Mapped[LabelState] = mapped_column(enum_column(LabelState, name="label_state"), index=True)
+    state_reason: Mapped[str] = mapped_column(Text, default="")
+    state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    previous_label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id"))  # the earlier cycle
+
+    municipality: Mapped[Municipality] = relationship()
+    criteria_version: Mapped[CriteriaVersion] = relationship()
+    application: Mapped[Application] = relationship()
+
+
+class LabelReminder(db.Model):
+    """A renewal reminder sent for a label at a given number of days before expiry (at most once)."""
+
+    __tablename__ = "label_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label_id: Mapped[int] = mapped_column(ForeignKey("label.id", ondelete="CASCADE"), index=True)
+    days_before: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("label_id", "days_before", name="uq_label_reminder_label_id"),)
+
+
+class Appeal(db.Model):
+    """A declined municipality's one appeal, and how the coordinator handled it."""
+
+    __tablename__ = "appeal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    statement: Mapped[str] = mapped_column(Text)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    earlier_assessors: Mapped[list] = mapped_column(JSON, default=list)  # never on the appeal's panel

@@ -1,0 +1,96 @@
+"""Label pages: the coordinator records decisions, looks at the outgoing e-mails and releases them together,
+revokes a label or closes its review; the municipality appeals."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from labelapp.applications.views import detail_section, get_application
+from labelapp.auth.permissions import access, is_coordinator, is_staff
+from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, flash_form_errors
+from labelapp.extensions import db
+from labelapp.labels import appeals, decisions, lifecycle
+from labelapp.labels.forms import AppealForm, DecisionForm, RevokeForm
+from labelapp.labels.models import Label
+from labelapp.labels.rules import can_appeal, can_decide, can_end_review, can_release_decisions, can_revoke
+
+bp = Blueprint("labels", __name__, url_prefix="/applications")
+
+
+@bp.route("/<int:application_id>/decision", methods=["POST"])
+@access(is_coordinator)
+def decide(application_id: int):
+    application = get_application(application_id)
+    form = DecisionForm()
+    if form.validate_on_submit() and commit_or_report(form.reasons, lambda: decisions.decide(
+            application, current_user._get_current_object(), form.outcome.data, form.reasons.data or "")):
+        flash(_("The decision is recorded. Release it from the list of pending decisions."), "success")
+        return redirect(url_for("labels.pending_decisions"))
+    flash_form_errors(form)
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+@bp.route("/decisions", methods=["GET", "POST"])
+@access(can_release_decisions)
+def pending_decisions():
+    waiting = decisions.pending()
+    if request.method == "POST" and ConfirmForm().validate_on_submit() and commit_or_flash(
+            lambda: decisions.release_all(base_url=request.host_url)):
+        flash(_("%(n)d decisions are released and the municipalities informed.", n=len(waiting)), "success")
+        return redirect(url_for("applications.index"))
+    return render_template("labels/decisions.html", waiting=waiting, form=ConfirmForm(), preview=decisions.preview)
+
+
+def _label_step(label_id: int, step, done: str):
+    label = db.get_or_404(Label, label_id)
+    form = RevokeForm()
+    if form.validate_on_submit() and commit_or_flash(lambda: step(label, form.reason.data)):
+        flash(done, "success")
+    flash_form_errors(form)
+    return redirect(url_for("applications.detail", application_id=label.application_id))
+
+
+@bp.route("/labels/<int:label_id>/revoke", methods=["POST"])
+@access(is_coordinator)
+def revoke(label_id: int):
+    return _label_step(label_id, lifecycle.revoke, _("The label is revoked."))
+
+
+@bp.route("/labels/<int:label_id>/end-review", methods=["POST"])
+@access(is_coordinator)
+def end_review(label_id: int):
+    return _label_step(label_id, lifecycle.end_review, _("The review is closed and the label is valid."))
+
+
+@bp.route("/<int:application_id>/appeal", methods=["POST"])
+@access(is_staff)
+def appeal(application_id: int):
+    application = get_application(application_id)
+    form = AppealForm()
+    if form.validate_on_submit() and commit_or_report(form.statement, lambda: appeals.file(
+            application, current_user._get_current_object(), form.statement.data, base_url=request.host_url)):
+        flash(_("Your appeal is sent to the coordinator."), "success")
+    flash_form_errors(form)
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+@detail_section(30, "labels/_detail_appeal.html")
+def _appeal_section(application, user) -> dict | None:
+    appeal = appeals.appeal_of(application)
+    deadline = appeals.deadline(application) if can_appeal(user, application) else None
+    return {"appeal": appeal, "deadline": deadline, "form": AppealForm()} if appeal or deadline else None
+
+
+@detail_section(40, "labels/_detail_decision.html")
+def _decision_section(application, user) -> dict | None:
+    return {"form": DecisionForm()} if can_decide(user, application) else None
+
+
+@detail_section(60, "labels/_detail_label.html")
+def _label_section(application, user) -> dict | None:
+    label = db.session.scalar(select(Label).where(Label.application_id == application.id))
+    if label is None:
+        return None
+    return {"label": label, "form": RevokeForm(), "can_revoke": can_revoke(user, label),
+            "can_end_review": can_end_review(user, label)}

@@ -1,0 +1,1 @@
+"""Pages that gather the others: home, the dashboard, the audit log and the outbox."""

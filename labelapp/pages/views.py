@@ -1,0 +1,84 @@
+"""The home page, the dashboard, the language switch, and the coordinator's audit log and outbox."""
+
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, current_app, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from labelapp.auth.models import Role
+from labelapp.auth.permissions import access, authenticated, public
+from labelapp.core.models import AuditEntry, OutboxMessage, OutboxStatus
+from labelapp.core.urls import safe_next
+from labelapp.extensions import db
+from labelapp.pages.rules import can_manage_outbox, can_read_audit_log
+
+bp = Blueprint("pages", __name__)
+
+LANGUAGE_COOKIE = "lang"
+
+
+@bp.route("/")
+@access(public)
+def home():
+    return render_template("pages/home.html")
+
+
+@bp.route("/language/<code>")
+@access(public)
+def set_language(code: str):
+    """Switch the interface language and return to the page the visitor was on."""
+    response = redirect(safe_next("pages.home"))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.route("/dashboard")
+@access(authenticated)
+def dashboard():
+    return render_template("pages/dashboard.html", Role=Role, user=current_user)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/admin/audit")
+@access(can_read_audit_log)
+def audit_log():
+    args = request.args
+    filters = {k: args.get(k, "").strip() for k in ("action", "object_type", "object_id", "actor", "since", "until")}
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if filters["action"]:
+        query = query.where(AuditEntry.action.startswith(filters["action"], autoescape=True))
+    if filters["object_type"]:
+        query = query.where(AuditEntry.object_type == filters["object_type"])
+    if filters["object_id"]:
+        query = query.where(AuditEntry.object_id == filters["object_id"])
+    if filters["actor"]:
+        query = query.where(AuditEntry.actor_label.contains(filters["actor"].lower(), autoescape=True))
+    since, until = _parse_date(filters["since"]), _parse_date(filters["until"])
+    if since:
+        query = query.where(AuditEntry.at >= datetime.combine(since.date(), time.min, UTC))
+    if until:
+        query = query.where(AuditEntry.at <= datetime.combine(until.date(), time.max, UTC))
+    page = db.paginate(query, per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False)
+    object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type))
+    return render_template("pages/audit.html", page=page, filters=filters, object_types=list(object_types),
+                           bad_dates=(filters["since"] and not since) or (filters["until"] and not until))
+
+
+@bp.route("/admin/outbox")
+@access(can_manage_outbox)
+def outbox():
+    status = request.args.get("status", "")
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in {s.value for s in OutboxStatus}:
+        query = query.where(OutboxMessage.status == OutboxStatus(status))
+    page = db.paginate(query, per_page=50, error_out=False)
+    return render_template("pages/outbox.html", page=page, status=status, statuses=list(OutboxStatus))

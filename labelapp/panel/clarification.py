@@ -1,0 +1,74 @@
+"""Clarification loop: the panel asks, the municipality answers (and may add evidence); the clock stops."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from labelapp.applications.models import Application
+from labelapp.applications.services import change_status
+from labelapp.applications.states import Action, ApplicationStatus
+from labelapp.assessment.models import Evidence, EvidenceKind
+from labelapp.auth.models import User
+from labelapp.core import audit
+from labelapp.core.errors import DomainError, has_reason
+from labelapp.core.types import utcnow
+from labelapp.extensions import db
+from labelapp.panel import notifications
+from labelapp.panel.models import Clarification
+
+
+class ClarificationError(DomainError):
+    pass
+
+
+def open_question(application: Application) -> Clarification | None:
+    return db.session.scalar(select(Clarification).where(Clarification.application_id == application.id,
+                                                         Clarification.answered_at.is_(None)))
+
+
+def history(application: Application) -> list[Clarification]:
+    return db.session.scalars(select(Clarification).where(Clarification.application_id == application.id)
+                              .options(db.joinedload(Clarification.asked_by)).order_by(Clarification.id)).all()
+
+
+def ask(application: Application, user: User, question: str, base_url: str | None = None) -> Clarification:
+    """A panel member asks the municipality a question; the application waits for the answer."""
+    if not any(m.user_id == user.id for m in application.panel):
+        raise ClarificationError(_("Only the panel asks for clarification."))
+    change_status(application, Action.REQUEST_CLARIFICATION, question)
+    item = Clarification(application_id=application.id, question=question.strip(), asked_by_id=user.id)
+    db.session.add(item)
+    db.session.flush()
+    notifications.question_asked(application, item, base_url)
+    return item
+
+
+def answer(application: Application, user: User, text: str, evidence: tuple[str, str, str] | None = None,
+           base_url: str | None = None) -> Clarification:
+    """The municipality answers the open question, optionally adding a link as evidence for one criterion
+    (which makes a new revision of the application). Panel deadlines move by the days the question was open."""
+    item = open_question(application)
+    if item is None or application.status != ApplicationStatus.CLARIFICATION:
+        raise ClarificationError(_("There is no open question to answer."))
+    if not has_reason(text, minimum=2):
+        raise ClarificationError(_("Write an answer."))
+    item.answer, item.answered_by_id, item.answered_at = text.strip(), user.id, utcnow()
+    if evidence is not None:
+        criterion_id, title, url = evidence
+        added = Evidence(assessment_id=application.assessment_id, criterion_id=criterion_id, kind=EvidenceKind.LINK,
+                         title=title.strip(), url=url.strip(), created_by_id=user.id)
+        db.session.add(added)
+        application.revision += 1
+        db.session.flush()
+        audit.record("evidence.add", "evidence", added.id, after={"assessment": application.assessment_id,
+                                                                  "criterion": criterion_id, "link": url,
+                                                                  "clarification": item.id})
+    paused_days = (item.answered_at.date() - item.asked_at.date()).days  # calendar days the question was open
+    for member in application.panel:
+        member.deadline = member.deadline + dt.timedelta(days=paused_days)
+    change_status(application, Action.ANSWER_CLARIFICATION)
+    notifications.question_answered(application, item, base_url)
+    return item
