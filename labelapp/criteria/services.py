@@ -107,7 +107,8 @@ def list_versions(*, read_drafts: bool = False, compare_files: bool = False) -> 
 def find_file(framework: str, version: str) -> Path:
     path = criteria_dir() / framework / f"{version}.yaml"
     if not path.is_file():
-        raise CriteriaError(_("There is no criteria file %(path)s.", path=str(path)))
+        raise CriteriaError(_("There is no criteria file for %(framework)s %(version)s.", framework=framework,
+                              version=version))
     return path
 
 

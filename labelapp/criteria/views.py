@@ -55,7 +55,12 @@ def publish():
     if form.validate_on_submit():
         try:
             stored = services.publish(form.framework.data, form.version.data)
-        except (CriteriaFileError, services.CriteriaError) as exc:
+        except CriteriaFileError as exc:
+            db.session.rollback()
+            flash(_("The file of %(framework)s %(version)s has errors, so it was not published: %(problems)s",
+                    framework=form.framework.data, version=form.version.data,
+                    problems="; ".join(f"{where}: {what}" for where, what in exc.problems[:10])), "error")
+        except services.CriteriaError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:

@@ -1,5 +1,7 @@
 """The coordinator's criteria page: versions from the database, files on disk read only when asked to."""
 
+from tests.support.web import submit
+
 MODIFIED = "The file on disk has been changed since publication."
 MISSING = "The file is no longer on disk."
 
@@ -32,3 +34,21 @@ def test_unchanged_published_file_is_reported_as_matching(runner, client, login_
     client.get("/language/en")
     assert "The file on disk matches the published content." in client.get("/admin/criteria/files").get_data(
         as_text=True)
+
+
+def test_refused_publication_names_the_problems_but_no_server_path(client, login_as, criteria_dir, instance_path):
+    break_draft(criteria_dir)
+    login_as("coordinator")
+    response = submit(client, "/admin/criteria/publish", {"framework": "kaasav-omavalitsus", "version": "2026.1"},
+                      form_page="/admin/criteria/", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "areas[0].weight" in html
+    assert (str(criteria_dir.parent) in html, str(instance_path) in html, ".yaml" in html) == (False, False, False)
+
+
+def test_publishing_a_missing_file_is_refused_without_a_server_path(client, login_as, criteria_dir):
+    login_as("coordinator")
+    response = submit(client, "/admin/criteria/publish", {"framework": "kaasav-omavalitsus", "version": "2099.1"},
+                      form_page="/admin/criteria/", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "2099.1" in html and str(criteria_dir.parent) not in html
