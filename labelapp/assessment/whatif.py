@@ -11,7 +11,6 @@ from labelapp.assessment import services as assessment_services
 from labelapp.assessment.models import Assessment
 from labelapp.criteria import scoring
 from labelapp.criteria import services as criteria_services
-from labelapp.criteria.loader import CriteriaFileError, read
 from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.surveys import services as survey_services
@@ -49,14 +48,11 @@ def scenarios(assessment: Assessment) -> tuple[Scenario, list[Scenario]]:
     base = Scenario(assessment.criteria_version.label, "current", current,
                     scoring.evaluate(current, answers, _figures(assessment.municipality_id, current)), [], [])
     newer = []
-    for info in criteria_services.list_versions():
-        if info.framework != current.framework or info.problems or info.path is None or \
+    for info in criteria_services.list_versions(read_drafts=True):  # published: stored content; drafts: files
+        if info.framework != current.framework or info.criteria is None or \
                 _version_key(info.version) <= _version_key(current.version):
             continue
-        try:
-            criteria = criteria_services.load(info.stored) if info.stored else read(info.path).data
-        except (CriteriaFileError, criteria_services.CriteriaIntegrityError):
-            continue
+        criteria = info.criteria
         ids = {c.id for _a, c in criteria.criteria()}
         carried = {cid: level for cid, level in answers.items() if cid in ids}
         newer.append(Scenario(f"{info.framework} {info.version}", info.status.value, criteria,

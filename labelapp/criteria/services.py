@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,18 +19,6 @@ from labelapp.criteria.loader import CriteriaFileError, discover, read
 from labelapp.criteria.models import CriteriaVersion, Round, RoundStatus, VersionStatus
 from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
-
-
-class CriteriaIntegrityError(RuntimeError):
-    """A published version's file no longer has the content that was published. Refused everywhere."""
-
-    def __init__(self, version: CriteriaVersion, path: Path, actual_hash: str):
-        self.version, self.path, self.actual_hash = version, path, actual_hash
-        super().__init__(
-            f"{path} differs from the published criteria version {version.framework} {version.version} "
-            f"(published sha256 {version.content_hash[:12]}…, file now {actual_hash[:12]}…). A published version "
-            "never changes: restore the file, or save the change under a new version number and publish that."
-        )
 
 
 class CriteriaError(DomainError):
@@ -51,6 +40,14 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class FileState(enum.StrEnum):
+    """How a published version's file on disk compares with the content that was published."""
+
+    UNCHANGED = "unchanged"
+    MODIFIED = "modified"  # the stored content stays in use; a change belongs in a new version
+    MISSING = "missing"
+
+
 @dataclass
 class VersionInfo:
     framework: str
@@ -58,8 +55,9 @@ class VersionInfo:
     path: Path | None
     status: VersionStatus
     stored: CriteriaVersion | None = None
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    modified: bool = False
+    criteria: CriteriaFile | None = None  # a published version's stored content, or a valid draft's file
+    problems: list[tuple[str, str]] = field(default_factory=list)  # a draft file's
+    file_state: FileState | None = None  # a published version's, when the files were compared
     title: dict[str, str] = field(default_factory=dict)
     criteria_count: int = 0
 
@@ -70,46 +68,47 @@ def published(framework: str, version: str) -> CriteriaVersion | None:
     )
 
 
-def integrity_problem(path: Path, sha256: str, framework: str, version: str) -> str | None:
-    """If this file is a published version's and its content differs, the message saying so."""
-    stored = published(framework, version)
-    if stored is not None and stored.content_hash != sha256:
-        return str(CriteriaIntegrityError(stored, path, sha256))
-    return None
+def file_state(stored: CriteriaVersion, path: Path | None = None) -> FileState:
+    """Whether the published version's file (or ``path``) still holds what was published. Only the command line
+    and the coordinator's file check ask; nothing that shows or scores criteria reads the file."""
+    path = path or criteria_dir() / stored.file_path
+    try:
+        return FileState.UNCHANGED if _sha256(path) == stored.content_hash else FileState.MODIFIED
+    except OSError:
+        return FileState.MISSING
 
 
-def list_versions() -> list[VersionInfo]:
-    """Every version on disk or in the database, with status, problems and whether it was modified."""
+def list_versions(*, read_drafts: bool = False, compare_files: bool = False) -> list[VersionInfo]:
+    """Every version in the database or in the criteria folder. Published versions come from the database;
+    a draft is listed by file name unless ``read_drafts`` (then it is parsed and validated), and a published
+    version's file is compared with its stored content only if ``compare_files``."""
     infos: dict[tuple[str, str], VersionInfo] = {}
-    for path in discover(criteria_dir()):
-        framework, version = path.parent.name, path.stem
-        info = VersionInfo(framework, version, path, VersionStatus.DRAFT)
-        try:
-            loaded = read(path)
-        except CriteriaFileError as exc:
-            info.problems = exc.problems
-        else:
-            info.title = {"et": loaded.data.title.et, "en": loaded.data.title.en}
-            info.criteria_count = len(loaded.data.criteria())
-            problem = integrity_problem(path, loaded.sha256, framework, version)
-            if problem:
-                info.modified = True
-                info.problems = [("(content)", problem)]
-        infos[(framework, version)] = info
     for stored in db.session.scalars(select(CriteriaVersion)):
-        info = infos.setdefault((stored.framework, stored.version),
-                                VersionInfo(stored.framework, stored.version, None, stored.status))
-        info.status, info.stored = stored.status, stored
-        info.title = info.title or {"et": stored.title_et, "en": stored.title_en}
-        if info.path is not None and not info.modified and not info.problems:
-            info.modified = _sha256(info.path) != stored.content_hash
+        criteria = load(stored)
+        infos[(stored.framework, stored.version)] = VersionInfo(
+            stored.framework, stored.version, None, stored.status, stored=stored, criteria=criteria,
+            title={"et": stored.title_et, "en": stored.title_en}, criteria_count=len(criteria.criteria()),
+            file_state=file_state(stored) if compare_files else None)
+    for path in discover(criteria_dir()):
+        info = infos.setdefault((path.parent.name, path.stem),
+                                VersionInfo(path.parent.name, path.stem, path, VersionStatus.DRAFT))
+        info.path = path
+        if info.stored is None and read_drafts:
+            try:
+                info.criteria = read(path).data
+            except CriteriaFileError as exc:
+                info.problems = exc.problems
+            else:
+                info.title = {"et": info.criteria.title.et, "en": info.criteria.title.en}
+                info.criteria_count = len(info.criteria.criteria())
     return sorted(infos.values(), key=lambda i: (i.framework, i.version))
 
 
 def find_file(framework: str, version: str) -> Path:
     path = criteria_dir() / framework / f"{version}.yaml"
     if not path.is_file():
-        raise CriteriaError(_("There is no criteria file %(path)s.", path=str(path)))
+        raise CriteriaError(_("There is no criteria file for %(framework)s %(version)s.", framework=framework,
+                              version=version))
     return path
 
 
@@ -154,12 +153,8 @@ _parsed: dict[str, CriteriaFile] = {}
 
 
 def load(stored: CriteriaVersion) -> CriteriaFile:
-    """The content of a published version, refusing a file that was changed after publication."""
-    path = criteria_dir() / stored.file_path
-    if path.is_file():
-        actual = _sha256(path)
-        if actual != stored.content_hash:
-            raise CriteriaIntegrityError(stored, path, actual)
+    """The content of a published version as it was published, from the database; the file on disk is not read
+    (a file changed after publication is reported by ``file_state``, never used)."""
     if stored.content_hash not in _parsed:
         _parsed[stored.content_hash] = CriteriaFile.model_validate(stored.content)
     return _parsed[stored.content_hash]
@@ -177,7 +172,6 @@ def open_round(stored: CriteriaVersion, title: str, closes_on: dt.date, today: d
     today = today or dt.date.today()
     if stored.status != VersionStatus.PUBLISHED:
         raise CriteriaError(_("Only a published criteria version can be used for a round."))
-    load(stored)  # refuses a modified file before anyone starts under it
     if current_round() is not None:
         raise CriteriaError(_("Another round is open. Close it before opening a new one."))
     if closes_on <= today:

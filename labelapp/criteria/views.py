@@ -1,6 +1,6 @@
 """Coordinator pages: criteria versions and their status, publishing, and application rounds."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -17,14 +17,6 @@ from labelapp.extensions import db
 bp = Blueprint("criteria", __name__, url_prefix="/admin/criteria")
 
 
-@bp.app_errorhandler(services.CriteriaIntegrityError)
-def criteria_changed(error: services.CriteriaIntegrityError):
-    """Any page that would use a published version whose file was edited refuses, naming file and version."""
-    db.session.rollback()
-    current_app.logger.error("%s", error)
-    return render_template("errors/criteria_changed.html", error=error, code=500), 500
-
-
 def _round_form() -> OpenRoundForm:
     form = OpenRoundForm(prefix="round")
     published = db.session.scalars(select(CriteriaVersion).where(CriteriaVersion.status == VersionStatus.PUBLISHED)
@@ -33,10 +25,13 @@ def _round_form() -> OpenRoundForm:
     return form
 
 
-def _page(round_form: OpenRoundForm | None = None, status: int = 200):
+def _page(round_form: OpenRoundForm | None = None, status: int = 200, *, check_files: bool = False):
+    """The page lists published versions from the database and draft files by name; only ``check_files``
+    reads the files (validating drafts, comparing published versions' files with what was published)."""
+    versions = services.list_versions(read_drafts=check_files, compare_files=check_files)
     rounds = db.session.scalars(select(Round).options(db.joinedload(Round.criteria_version))
                                 .order_by(Round.id.desc())).all()
-    return render_template("criteria/index.html", versions=services.list_versions(), rounds=rounds,
+    return render_template("criteria/index.html", versions=versions, rounds=rounds, checked=check_files,
                            round_form=round_form or _round_form(), publish_form=PublishForm(),
                            confirm_form=ConfirmForm(),
                            current_round=services.current_round()), status
@@ -48,6 +43,12 @@ def index():
     return _page()
 
 
+@bp.route("/files")
+@access(can_manage_criteria)
+def check_files():
+    return _page(check_files=True)
+
+
 @bp.route("/publish", methods=["POST"])
 @access(can_manage_criteria)
 def publish():
@@ -55,7 +56,12 @@ def publish():
     if form.validate_on_submit():
         try:
             stored = services.publish(form.framework.data, form.version.data)
-        except (CriteriaFileError, services.CriteriaError) as exc:
+        except CriteriaFileError as exc:
+            db.session.rollback()
+            flash(_("The file of %(framework)s %(version)s has errors, so it was not published: %(problems)s",
+                    framework=form.framework.data, version=form.version.data,
+                    problems="; ".join(f"{where}: {what}" for where, what in exc.problems[:10])), "error")
+        except services.CriteriaError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:

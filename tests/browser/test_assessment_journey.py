@@ -184,5 +184,7 @@ def test_coordinator_criteria_page_is_accessible(page, live_server, axe):
     page.goto(base + "/admin/criteria/")
     assert "2026.1" in page.inner_text("main")
     axe.check(page)
+    page.goto(base + "/admin/criteria/files")
+    axe.check(page)
     page.goto(base + "/assessments/")
     axe.check(page)
