@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from labelapp.assessment.models import Answer, Assessment, AssessmentStatus, Evidence, EvidenceKind
 from labelapp.core import audit, uploads
-from labelapp.core.errors import DomainError
+from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import Round, RoundStatus
@@ -252,7 +252,7 @@ def reopen(assessment: Assessment, reason: str) -> None:
     """Coordinator only: return a submitted assessment to draft, with a reason that is audited."""
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise AssessmentError(_("Only a submitted assessment can be reopened."))
-    if len(reason.strip()) < 10:
+    if not has_reason(reason):
         raise AssessmentError(_("Give a reason of at least 10 characters."))
     assessment.status = AssessmentStatus.DRAFT
     assessment.version += 1

@@ -125,4 +125,5 @@ def register_template_helpers(app: Flask) -> None:
         return {"can": lambda rule_name, *args: can(current_user, rule_name, *args)}
 
 
-expose(can_manage_users=can_manage_users, can_declare_ties=can_declare_ties)
+expose(is_staff=is_staff, is_assessor=is_assessor, is_coordinator=is_coordinator, can_manage_users=can_manage_users,
+       can_declare_ties=can_declare_ties)

@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from labelapp.auth.models import Role
 from labelapp.auth.permissions import access, authenticated, public
 from labelapp.core.models import AuditEntry, OutboxMessage, OutboxStatus
 from labelapp.core.urls import safe_next
@@ -38,7 +37,7 @@ def set_language(code: str):
 @bp.route("/dashboard")
 @access(authenticated)
 def dashboard():
-    return render_template("pages/dashboard.html", Role=Role, user=current_user)
+    return render_template("pages/dashboard.html", user=current_user)
 
 
 def _parse_date(value: str | None) -> datetime | None:

@@ -12,8 +12,8 @@ import pytest
 from labelapp import create_app
 from labelapp.core import backup
 from labelapp.extensions import db
-from tests.assessment.test_evidence import PDF, PNG, upload
 from tests.conftest import base_config
+from tests.support.evidence import PDF, PNG, upload
 
 _numbers = itertools.count(1)
 

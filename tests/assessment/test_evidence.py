@@ -2,7 +2,6 @@
 
 import gc
 import io
-import os
 import re
 import zipfile
 
@@ -11,10 +10,8 @@ from sqlalchemy import select
 
 from labelapp.assessment.models import Evidence
 from labelapp.extensions import db
+from tests.support.evidence import PDF, PNG, stored_files, upload
 from tests.support.web import csrf_token
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def office_file(kind: str) -> bytes:
@@ -28,17 +25,6 @@ def office_file(kind: str) -> bytes:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
     return buffer.getvalue()
-
-
-def upload(client, url, content: bytes, name: str, title: str = ""):
-    token = csrf_token(client.get(url).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, "form": "upload", "upload-title": title,
-                                  "upload-file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
-
-
-def stored_files(app) -> list:
-    folder = app.instance_path + "/uploads/evidence"
-    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
 
 @pytest.mark.parametrize("content,name", [

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from labelapp.assessment.models import Evidence
 from labelapp.extensions import db
 from labelapp.surveys.models import SurveyWave
-from tests.assessment.test_evidence import stored_files, upload
+from tests.support.evidence import stored_files, upload
 
 
 @pytest.fixture

@@ -38,9 +38,9 @@ def test_pages_use_the_published_content_after_its_file_changed(app, client, use
     change_on_disk(criteria_dir, how)
     pages = {None: ["/registry/0784"],
              "staff": [f"/assessments/{labelled}", f"/assessments/{labelled}/areas/strategy",
-                       f"/applications/what-if/{labelled}"],
+                       f"/assessments/{labelled}/what-if"],
              "coordinator": ["/admin/criteria/", "/admin/criteria/files", f"/assessments/{labelled}",
-                             f"/applications/what-if/{labelled}"]}
+                             f"/assessments/{labelled}/what-if"]}
     seen = {}
     for who, urls in pages.items():
         visitor = app.test_client()
@@ -82,8 +82,8 @@ def test_scores_under_a_published_version_do_not_follow_its_file(app, users, lab
 
 
 def test_what_if_uses_the_stored_content_of_a_newer_published_version(app, users, labelled, criteria_dir):
+    from labelapp.assessment import whatif
     from labelapp.assessment.models import Assessment
-    from labelapp.review import whatif
 
     with app.test_request_context():
         services.publish("kaasav-omavalitsus", "2026.1")

@@ -7,21 +7,9 @@ import pytest
 
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
-from labelapp.labels import lifecycle
 from labelapp.labels.models import LabelState
 from tests.support.factories import awarded_labels
 from tests.support.queries import count_queries
-
-CODES = ["0784", "0793", "0714", "0478"]  # Tallinn, Tartu linn, Saaremaa vald, Muhu vald
-
-
-@pytest.fixture
-def labels(app, users):
-    with app.test_request_context():
-        made = awarded_labels(CODES, find_user(users["assessor"]), find_user(users["coordinator"]))
-        lifecycle.revoke(made[1], "Principles were repealed by the council.")  # Tartu linn
-        db.session.commit()
-        return {label.municipality.code: label.public_id for label in made}
 
 
 def test_registry_lists_current_holders_first_without_login(client, labels):

@@ -8,7 +8,6 @@ from sqlalchemy import select, text
 from labelapp.extensions import db
 from labelapp.labels.models import Label
 from labelapp.registry.models import RegistryChange
-from tests.registry.test_registry import labels  # noqa: F401  (fixture)
 from tests.support.queries import count_queries
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from labelapp.extensions import db
 from labelapp.surveys import services
 from labelapp.surveys.models import SurveyResult, SurveyWave
+from tests.support.oracles import wilson_by_quadratic
 from tests.surveys.files import write_ods, write_text, write_xlsx
-from tests.surveys.test_stats import wilson_by_quadratic
 
 AGG_HEADER = ["EHAK-kood", "Omavalitsus", "Rahulolevate osakaal", "Vastajaid"]
 

@@ -1,18 +1,10 @@
 """Wilson bounds and Kish's effective n against values derived independently here."""
 
-import math
 
 import pytest
 
-from labelapp.surveys.stats import Z95, kish, summarise, wilson
-
-
-def wilson_by_quadratic(p: float, n: float, z: float = Z95) -> tuple[float, float]:
-    """The Wilson interval is where (p - x)^2 = z^2 x (1 - x) / n: solve a x^2 + b x + c = 0."""
-    k = z * z / n
-    a, b, c = 1 + k, -(2 * p + k), p * p
-    root = math.sqrt(b * b - 4 * a * c)
-    return (-b - root) / (2 * a), (-b + root) / (2 * a)
+from labelapp.surveys.stats import kish, summarise, wilson
+from tests.support.oracles import wilson_by_quadratic
 
 
 @pytest.mark.parametrize("p,n", [(0.5, 100), (0.62, 812), (0.0, 30), (1.0, 18), (0.71, 12.5), (0.05, 400)])
