@@ -162,11 +162,13 @@ def login_as(client, users):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only exist only in their PostgreSQL variant (nothing to skip on SQLite)."""
+    """Tests marked postgres_only (sqlite_only) exist only in that backend's variant (nothing to skip)."""
     kept, dropped = [], []
     for item in items:
         backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
-        (dropped if item.get_closest_marker("postgres_only") and backend == "sqlite" else kept).append(item)
+        other = (item.get_closest_marker("postgres_only") and backend == "sqlite") or \
+            (item.get_closest_marker("sqlite_only") and backend == "postgresql")
+        (dropped if other else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -2,7 +2,7 @@
 
 A backup is a folder: ``database.sqlite3`` (SQLite's online backup API, consistent while the app runs, never a
 file copy of a WAL database) or ``database.dump`` (``pg_dump --format=custom``), ``files/`` (the evidence
-files and the credential signing key) and ``manifest.json`` (row counts per table and a SHA-256 per file),
+files, the signing key and the audit chain key) and ``manifest.json`` (row counts per table and a SHA-256 per file),
 which the restore checks the result against.
 """
 
@@ -22,13 +22,15 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, inspect, select, text
 
+from labelapp.core import keys
 from labelapp.core.types import utcnow
 from labelapp.extensions import db
 
 MANIFEST = "manifest.json"
 FILES = "files"
-# Under the instance folder: what a restore needs besides the database (survey staging is temporary).
-KEPT = ["uploads/evidence", "credential_ed25519.pem"]
+# Under the instance folder: what a restore needs besides the database (survey staging is temporary). Without
+# the chain key a restored audit log no longer verifies.
+KEPT = ["uploads/evidence", keys.SIGNING_KEY_FILE, keys.CHAIN_KEY_FILE]
 
 
 class BackupError(Exception):
