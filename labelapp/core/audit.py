@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
@@ -133,8 +134,9 @@ def record(
 
 @dataclass(frozen=True)
 class ChainProblem:
-    entry_id: int
+    entry_id: int | None  # the audit row concerned, if any
     problem: str
+    line: int | None = None  # the anchors file's line, for a problem found by an anchor
 
 
 @dataclass
@@ -158,21 +160,23 @@ def verify_chain(batch: int = 5000) -> ChainReport:
     for entry in db.session.scalars(query):
         report.checked += 1
         if entry.prev_hash != report.newest:
-            report.problems.append(ChainProblem(
-                entry.id, "previous-row hash does not match: a row before it was removed or changed"))
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "previous-row hash does not match: a row before it was removed or changed")))
         if entry.chain_version not in (CHAIN_UNKEYED, CHAIN_KEYED):
-            report.problems.append(ChainProblem(entry.id, f"unknown chain version {entry.chain_version}"))
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "unknown chain version %(version)s", version=entry.chain_version)))
         elif entry.chain_version == CHAIN_UNKEYED and keyed_seen:
-            report.problems.append(ChainProblem(
-                entry.id, "an unkeyed row after keyed rows: written behind the app"))
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "an unkeyed row after keyed rows: written behind the app")))
         elif digest_of(entry, entry.prev_hash, key) != entry.entry_hash:
-            report.problems.append(ChainProblem(entry.id, "content does not match its hash: the row was changed"))
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "content does not match its hash: the row was changed")))
         keyed_seen = keyed_seen or entry.chain_version == CHAIN_KEYED
         report.newest, newest_id, newest_version = entry.entry_hash, entry.id, entry.chain_version
         db.session.expunge(entry)
     if newest_id is not None and newest_version != CHAIN_KEYED:
-        report.problems.append(ChainProblem(
-            newest_id, "the newest row is not keyed: the log was rewritten without the chain key"))
+        report.problems.append(ChainProblem(newest_id, gettext(
+            "the newest row is not keyed: the log was rewritten without the chain key")))
     report.newest_id = newest_id
     return report
 
