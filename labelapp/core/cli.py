@@ -111,18 +111,19 @@ def backup_create_command(destination: Path):
     try:
         summary = backup.create(destination)
     except backup.BackupError as exc:
-        click.echo(f"Backup failed: {exc}", err=True)
+        click.echo(gettext("Backup failed: %(error)s", error=exc), err=True)
         raise SystemExit(1) from exc
-    click.echo(f"Backed up {summary.describe()} to {destination}.")
+    click.echo(gettext("Backed up %(summary)s to %(path)s.", summary=summary.describe(), path=destination))
 
 
 @backup_cli.command("restore")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def backup_restore_command(source: Path):
-    """Restore the backup in folder SOURCE into this (empty) instance and check it against its manifest."""
+    """Restore the backup in folder SOURCE into this (empty) instance, checked against its manifest first."""
     try:
         summary = backup.restore(source)
     except backup.BackupError as exc:
-        click.echo(f"Restore failed: {exc}", err=True)
+        click.echo(gettext("Restore failed: %(error)s", error=exc), err=True)
         raise SystemExit(1) from exc
-    click.echo(f"Restored {summary.describe()}; row counts and file hashes match the backup.")
+    click.echo(gettext("Restored %(summary)s; the database and file hashes and the row counts match the backup.",
+                       summary=summary.describe()))
