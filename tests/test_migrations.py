@@ -90,4 +90,5 @@ def test_unkeyed_rows_are_sealed_by_the_keyed_chain_migration(fresh_url, tmp_pat
         db.session.commit()
         assert [(p.entry_id, p.problem[:21]) for p in audit.verify_chain().problems] == \
             [(4, "previous-row hash doe")]
+        db.session.remove()
         db.engine.dispose()
