@@ -66,6 +66,12 @@ DEFAULTS: dict[str, object] = {
     # Absolute base for links in e-mails sent from the command line (no request to take it from).
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "AUDIT_PAGE_SIZE": 50,
+    # Refused requests (CSRF failures, 403s) are logged at most once per client address in this many seconds
+    # (per process); the next line says how many were held back.
+    "SECURITY_LOG_INTERVAL_SECONDS": 60,
+    # Signed statements of the audit log's newest row (`flask audit anchor`); default instance/audit-anchors.jsonl.
+    # Keep copies elsewhere: what the database holds is checked against them.
+    "AUDIT_ANCHORS_FILE": None,
     # Survey import. The indicator and minimum sample come from the newest published criteria version; these
     # apply before any is published. URL imports: HTTPS only and no internal addresses, except allowed hosts.
     "SURVEY_INDICATOR": "engagement_satisfaction",

@@ -7,6 +7,7 @@ binaries are absent, unless LABELAPP_REQUIRE_POSTGRES=1 (CI), which turns the sk
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,8 +21,8 @@ from labelapp.extensions import db
 from labelapp.municipalities import services as municipality_services
 from tests.support import postgres
 from tests.support.database import without_triggers
-from tests.support.factories import make_user
-from tests.support.web import login
+from tests.support.factories import make_user, open_round
+from tests.support.web import csrf_token, login
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -162,11 +163,13 @@ def login_as(client, users):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only exist only in their PostgreSQL variant (nothing to skip on SQLite)."""
+    """Tests marked postgres_only (sqlite_only) exist only in that backend's variant (nothing to skip)."""
     kept, dropped = [], []
     for item in items:
         backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
-        (dropped if item.get_closest_marker("postgres_only") and backend == "sqlite" else kept).append(item)
+        other = (item.get_closest_marker("postgres_only") and backend == "sqlite") or \
+            (item.get_closest_marker("sqlite_only") and backend == "postgresql")
+        (dropped if other else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
@@ -191,3 +194,15 @@ def pytest_terminal_summary(terminalreporter):
         if kind in counts:
             parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts[kind].items()))
             terminalreporter.write_line(f"{kind}: {parts}")
+
+
+@pytest.fixture
+def evidence_url(app, client, login_as):
+    """A new self-assessment of the staff member, logged in; the evidence page of one criterion."""
+    with app.test_request_context():
+        open_round()
+    login_as("staff")
+    response = client.post("/assessments/start", data={"csrf_token": csrf_token(
+        client.get("/assessments/start").get_data(as_text=True))})
+    assessment_id = re.search(r"/assessments/(\d+)", response.headers["Location"]).group(1)
+    return f"/assessments/{assessment_id}/criteria/strategy.principles/evidence"

@@ -1,12 +1,16 @@
 """The migrations create exactly the models' schema, on SQLite and PostgreSQL, and can go down and up again."""
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from labelapp import create_app
+from labelapp.core import audit
+from labelapp.core.models import AuditEntry
+from labelapp.core.types import UTCDateTime, utcnow
 from labelapp.extensions import db
 from tests.conftest import base_config
 
@@ -39,4 +43,52 @@ def test_upgrade_down_up_matches_models(fresh_url, tmp_path):
         assert tables() == set()
         upgrade()
         assert schema_drift() == []
+        db.engine.dispose()
+
+
+UNKEYED_AUDIT = sa.table(
+    "audit_entry", sa.column("at", UTCDateTime()), sa.column("actor_label", sa.String),
+    sa.column("action", sa.String), sa.column("object_type", sa.String), sa.column("object_id", sa.String),
+    sa.column("prev_hash", sa.String), sa.column("entry_hash", sa.String),
+)
+
+
+def write_unkeyed_rows(count: int) -> None:
+    """Rows as the app wrote them before migration 0012: plain SHA-256 chain."""
+    previous = ""
+    for n in range(1, count + 1):
+        at = utcnow()
+        digest = audit.entry_digest(previous, at, None, "cli:old", "old.event", "thing", str(n), None, None, None)
+        db.session.execute(sa.insert(UNKEYED_AUDIT).values(at=at, actor_label="cli:old", action="old.event",
+                                                           object_type="thing", object_id=str(n),
+                                                           prev_hash=previous, entry_hash=digest))
+        previous = digest
+    db.session.commit()
+
+
+def test_unkeyed_rows_are_sealed_by_the_keyed_chain_migration(fresh_url, tmp_path):
+    app = create_app(base_config(fresh_url, tmp_path / "instance"))
+    with app.app_context():
+        upgrade(revision="0011")
+        write_unkeyed_rows(3)
+        upgrade()
+        report = audit.verify_chain()
+        assert (report.problems, report.checked) == ([], 4)
+        seal = db.session.get(AuditEntry, 4)
+        assert (seal.action, seal.chain_version, seal.after["unkeyed_rows"]) == ("audit.chain_keyed", 2, 3)
+        # The old rows' hashes are unchanged, so copies kept elsewhere still match.
+        assert [e.chain_version for e in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id))] \
+            == [1, 1, 1, 2]
+        # Rewriting an unkeyed row and its successors with the plain digest breaks the seal's link.
+        db.session.execute(sa.text("DROP TRIGGER audit_entry_no_update") if db.engine.dialect.name == "sqlite"
+                           else sa.text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+        previous = ""
+        for entry in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.id <= 3).order_by(AuditEntry.id)):
+            entry.action = "forged"
+            entry.prev_hash, entry.entry_hash = previous, audit.digest_of(entry, previous)
+            previous = entry.entry_hash
+        db.session.commit()
+        assert [(p.entry_id, p.problem[:21]) for p in audit.verify_chain().problems] == \
+            [(4, "previous-row hash doe")]
+        db.session.remove()
         db.engine.dispose()

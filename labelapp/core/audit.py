@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
-from labelapp.core.models import AuditEntry
+from labelapp.core.keys import chain_key
+from labelapp.core.models import CHAIN_KEYED, CHAIN_UNKEYED, AuditEntry
 from labelapp.core.types import utcnow
 from labelapp.extensions import db
 
@@ -23,20 +26,39 @@ CHAIN_LOCK_KEY = 0x6C6162656C  # "label"
 _LAST_HASH = "audit_last_hash"  # session.info key: hash of the newest row written by the open transaction
 
 
-def entry_digest(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
-                 object_type: str, object_id: str | None, before: Any, after: Any, client: str | None) -> str:
-    """SHA-256 of a row's content and the previous row's hash. Changing this breaks every stored chain."""
-    canonical = json.dumps(
+def _canonical(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
+               object_type: str, object_id: str | None, before: Any, after: Any, client: str | None) -> bytes:
+    return json.dumps(
         [prev_hash, at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"), actor_id, actor_label, action,
          object_type, object_id, before, after, client],
         sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    ).encode()
 
 
-def digest_of(entry: AuditEntry, prev_hash: str) -> str:
-    return entry_digest(prev_hash, entry.at, entry.actor_id, entry.actor_label, entry.action, entry.object_type,
-                        entry.object_id, entry.before, entry.after, entry.client)
+def entry_digest(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
+                 object_type: str, object_id: str | None, before: Any, after: Any, client: str | None) -> str:
+    """Plain SHA-256 of a row's content and the previous row's hash: rows written before migration 0012
+    (``CHAIN_UNKEYED``). Changing this breaks every stored chain."""
+    return hashlib.sha256(_canonical(prev_hash, at, actor_id, actor_label, action, object_type, object_id,
+                                     before, after, client)).hexdigest()
+
+
+def canonical_content(prev_hash: str, entry: AuditEntry) -> bytes:
+    """What a row's hash covers: its content and the previous row's hash."""
+    return _canonical(prev_hash, entry.at, entry.actor_id, entry.actor_label, entry.action, entry.object_type,
+                      entry.object_id, entry.before, entry.after, entry.client)
+
+
+def keyed_digest(key: bytes, prev_hash: str, entry: AuditEntry) -> str:
+    """HMAC-SHA256 of a row's content with the chain key, which is kept outside the database."""
+    return hmac.new(key, canonical_content(prev_hash, entry), hashlib.sha256).hexdigest()
+
+
+def digest_of(entry: AuditEntry, prev_hash: str, key: bytes | None = None) -> str:
+    """The hash ``entry`` should carry after ``prev_hash``, by its chain version (key: the instance's)."""
+    if entry.chain_version == CHAIN_UNKEYED:
+        return hashlib.sha256(canonical_content(prev_hash, entry)).hexdigest()
+    return keyed_digest(key if key is not None else chain_key(), prev_hash, entry)
 
 
 def _previous_hash() -> str:
@@ -100,6 +122,7 @@ def record(
         before=before,
         after=after,
         client=request.remote_addr if has_request_context() else None,
+        chain_version=CHAIN_KEYED,
     )
     with db.session.no_autoflush:
         entry.prev_hash = _previous_hash()
@@ -111,8 +134,9 @@ def record(
 
 @dataclass(frozen=True)
 class ChainProblem:
-    entry_id: int
+    entry_id: int | None  # the audit row concerned, if any
     problem: str
+    line: int | None = None  # the anchors file's line, for a problem found by an anchor
 
 
 @dataclass
@@ -120,21 +144,40 @@ class ChainReport:
     problems: list[ChainProblem] = field(default_factory=list)
     checked: int = 0
     newest: str = ""  # the newest row's hash: kept elsewhere, it also shows the newest rows were not cut off
+    newest_id: int | None = None
 
 
 def verify_chain(batch: int = 5000) -> ChainReport:
-    """Walk the log in id order, recomputing every row's hash and link to the row before."""
+    """Walk the log in id order, recomputing every row's hash and link to the row before.
+
+    Unkeyed rows (written before the chain was keyed) are accepted only before the first keyed row, and the
+    newest row must be keyed: a log rewritten as if it had never been keyed does not pass.
+    """
     report = ChainReport()
+    key = chain_key()
+    keyed_seen, newest_id, newest_version = False, None, None
     query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)
     for entry in db.session.scalars(query):
         report.checked += 1
         if entry.prev_hash != report.newest:
-            report.problems.append(ChainProblem(
-                entry.id, "previous-row hash does not match: a row before it was removed or changed"))
-        if digest_of(entry, entry.prev_hash) != entry.entry_hash:
-            report.problems.append(ChainProblem(entry.id, "content does not match its hash: the row was changed"))
-        report.newest = entry.entry_hash
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "previous-row hash does not match: a row before it was removed or changed")))
+        if entry.chain_version not in (CHAIN_UNKEYED, CHAIN_KEYED):
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "unknown chain version %(version)s", version=entry.chain_version)))
+        elif entry.chain_version == CHAIN_UNKEYED and keyed_seen:
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "an unkeyed row after keyed rows: written behind the app")))
+        elif digest_of(entry, entry.prev_hash, key) != entry.entry_hash:
+            report.problems.append(ChainProblem(entry.id, gettext(
+                "content does not match its hash: the row was changed")))
+        keyed_seen = keyed_seen or entry.chain_version == CHAIN_KEYED
+        report.newest, newest_id, newest_version = entry.entry_hash, entry.id, entry.chain_version
         db.session.expunge(entry)
+    if newest_id is not None and newest_version != CHAIN_KEYED:
+        report.problems.append(ChainProblem(newest_id, gettext(
+            "the newest row is not keyed: the log was rewritten without the chain key")))
+    report.newest_id = newest_id
     return report
 
 

@@ -3,8 +3,9 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext
 
-from labelapp.core import audit, backup, mail
+from labelapp.core import anchors, audit, backup, mail
 
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 audit_cli = AppGroup("audit", help="The append-only audit log.")
@@ -27,17 +28,52 @@ def send_pending_command():
 
 @audit_cli.command("verify")
 def verify_command():
-    """Recompute the audit log's hash chain; exit 1 naming each row that was changed or removed."""
+    """Recompute the audit log's keyed hash chain and check it against the anchors file; exit 1 naming each row
+    that was changed, added or removed."""
     report = audit.verify_chain()
-    for problem in report.problems:
-        click.echo(f"audit row {problem.entry_id}: {problem.problem}", err=True)
-    if report.problems:
-        click.echo(f"The audit log is NOT intact: {len(report.problems)} problem(s) in {report.checked} rows.",
-                   err=True)
+    checked_anchors, anchor_problems = anchors.check()
+    problems = sorted(report.problems + anchor_problems,
+                      key=lambda p: (p.entry_id is None, p.entry_id or 0, p.line or 0))
+    path = anchors.anchors_path()
+    for problem in problems:
+        if problem.entry_id is None:
+            click.echo(gettext("%(file)s line %(line)d: %(problem)s", file=path, line=problem.line,
+                               problem=problem.problem), err=True)
+        elif problem.line is None:
+            click.echo(gettext("audit row %(id)d: %(problem)s", id=problem.entry_id, problem=problem.problem),
+                       err=True)
+        else:
+            click.echo(gettext("audit row %(id)d: %(problem)s (anchor on line %(line)d of %(file)s)",
+                               id=problem.entry_id, problem=problem.problem, line=problem.line, file=path),
+                       err=True)
+    if problems:
+        click.echo(gettext("The audit log is NOT intact: %(n)d problem(s) in %(rows)d rows and %(anchors)d "
+                           "anchors.", n=len(problems), rows=report.checked, anchors=checked_anchors), err=True)
+        first = next((p.entry_id for p in problems if p.entry_id is not None), None)
+        if first is not None:
+            click.echo(gettext("The first row where the chain or an anchor disagrees: audit row %(id)d.",
+                               id=first), err=True)
         raise SystemExit(1)
-    click.echo(f"The audit log is intact: {report.checked} rows, hash chain unbroken.")
-    # Kept outside the database (e.g. in the cron log), this also shows later that no newest rows were cut off.
-    click.echo(f"Newest row's hash: {report.newest or '(empty log)'}")
+    click.echo(gettext("The audit log is intact: %(rows)d rows, hash chain unbroken, %(anchors)d anchors in "
+                       "%(file)s agree.", rows=report.checked, anchors=checked_anchors, file=path))
+    click.echo(gettext("Newest row's hash: %(hash)s", hash=report.newest or gettext("(empty log)")))
+
+
+@audit_cli.command("anchor")
+def anchor_command():
+    """Sign the newest audit row's hash into the anchors file (run daily from cron; keep copies elsewhere)."""
+    report = audit.verify_chain()
+    if report.problems:
+        click.echo(gettext("Refused: the audit log is NOT intact (%(n)d problem(s)); run `flask audit verify`.",
+                           n=len(report.problems)), err=True)
+        raise SystemExit(1)
+    statement = anchors.anchor()
+    if statement is None:
+        click.echo(gettext("The audit log is empty; nothing to anchor."))
+        return
+    click.echo(gettext("Anchored audit row %(id)d (%(count)d rows, hash %(hash)s) in %(file)s.",
+                       id=statement["id"], count=statement["count"], hash=statement["entry_hash"],
+                       file=anchors.anchors_path()))
 
 
 @backup_cli.command("create")
@@ -47,18 +83,19 @@ def backup_create_command(destination: Path):
     try:
         summary = backup.create(destination)
     except backup.BackupError as exc:
-        click.echo(f"Backup failed: {exc}", err=True)
+        click.echo(gettext("Backup failed: %(error)s", error=exc), err=True)
         raise SystemExit(1) from exc
-    click.echo(f"Backed up {summary.describe()} to {destination}.")
+    click.echo(gettext("Backed up %(summary)s to %(path)s.", summary=summary.describe(), path=destination))
 
 
 @backup_cli.command("restore")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def backup_restore_command(source: Path):
-    """Restore the backup in folder SOURCE into this (empty) instance and check it against its manifest."""
+    """Restore the backup in folder SOURCE into this (empty) instance, checked against its manifest first."""
     try:
         summary = backup.restore(source)
     except backup.BackupError as exc:
-        click.echo(f"Restore failed: {exc}", err=True)
+        click.echo(gettext("Restore failed: %(error)s", error=exc), err=True)
         raise SystemExit(1) from exc
-    click.echo(f"Restored {summary.describe()}; row counts and file hashes match the backup.")
+    click.echo(gettext("Restored %(summary)s; the database and file hashes and the row counts match the backup.",
+                       summary=summary.describe()))

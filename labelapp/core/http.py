@@ -2,17 +2,57 @@
 
 import logging
 import secrets
+import threading
+import time
+from collections.abc import Callable
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from labelapp.core import audit
 from labelapp.extensions import db
 
-# Refused requests go to this logger (not the audit table, which anyone could otherwise fill with 403s).
+# Refused requests (CSRF failures, 403s) go to this logger, not the audit table: anyone can send them, and
+# audit rows are permanent.
 security_log = logging.getLogger("labelapp.security")
+
+
+class ClientThrottle:
+    """At most one log line per client address and ``interval`` seconds (per process); the next line admitted
+    says how many were held back, so that a flood of refusals neither fills the log nor goes unseen."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000):
+        self._interval, self._clock, self._max_clients = interval, clock, max_clients
+        self._lock = threading.Lock()
+        self._clients: dict[str, tuple[float, int]] = {}  # address -> (time of its last line, lines held back)
+
+    def admit(self, client: str) -> int | None:
+        """None to hold this line back; otherwise the number of lines held back since the last one."""
+        now = self._clock()
+        with self._lock:
+            last, held = self._clients.get(client, (None, 0))
+            if last is not None and now - last < self._interval:
+                self._clients[client] = (last, held + 1)
+                return None
+            if client not in self._clients and len(self._clients) >= self._max_clients:
+                self._clients = {key: value for key, value in self._clients.items()
+                                 if now - value[0] < self._interval}
+                if len(self._clients) >= self._max_clients:
+                    self._clients.clear()  # many addresses at once: bounded memory matters more than counts
+            self._clients[client] = (now, 0)
+            return held
+
+
+def log_refusal(kind: str) -> None:
+    """Log a refused request to the security log, throttled per client address and kind of refusal."""
+    who = f"user {current_user.id}" if current_user and current_user.is_authenticated else "anonymous"
+    held = current_app.extensions["labelapp.security_throttle"].admit(f"{kind} {request.remote_addr}")
+    if held is None:
+        return
+    suffix = f" ({held} similar refusals from this address held back)" if held else ""
+    security_log.warning("%s: %s %s by %s from %s%s", kind, request.method, request.path, who,
+                         request.remote_addr, suffix)
 
 # Same-origin only: no CDN, no inline script or style, no framing.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -51,11 +91,12 @@ def register_error_handlers(app: Flask) -> None:
     def render(error: HTTPException, template: str = "errors/error.html"):
         return render_template(template, error=error, code=error.code), error.code
 
+    app.extensions["labelapp.security_throttle"] = ClientThrottle(app.config["SECURITY_LOG_INTERVAL_SECONDS"])
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         db.session.rollback()
-        audit.record("security.csrf_failure", "request", None, after={"path": request.path})
-        db.session.commit()
+        log_refusal("CSRF token missing or invalid")
         return render(error, "errors/csrf.html")
 
     @app.errorhandler(HTTPException)
@@ -63,9 +104,7 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400 or error.response is not None:
             return error
         if error.code == 403:
-            who = f"user {current_user.id}" if current_user.is_authenticated else "anonymous"
-            security_log.warning("403 forbidden: %s %s by %s from %s", request.method, request.path, who,
-                                 request.remote_addr)
+            log_refusal("403 forbidden")
         return render(error)
 
     @app.errorhandler(Exception)

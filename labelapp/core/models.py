@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from labelapp.core.types import UTCDateTime, utcnow
@@ -26,11 +26,18 @@ def enum_column(enum_class: type[enum.Enum], **kwargs: Any) -> Enum:
     )
 
 
+# How a row's entry_hash is made: plain SHA-256 (rows from before migration 0012), or HMAC-SHA256 with the chain
+# key kept in the instance folder (labelapp.core.keys), which someone with only database access does not have.
+CHAIN_UNKEYED = 1
+CHAIN_KEYED = 2
+
+
 class AuditEntry(db.Model):
     """One state change: who did what to which object, with the values before and after.
 
-    Append-only: database triggers refuse UPDATE and DELETE (migration 0010), and each row carries the hash of
-    its content and of the row before it, so that ``flask audit verify`` finds a row changed behind the app.
+    Append-only: database triggers refuse UPDATE and DELETE (migration 0010) and inserts out of sequence
+    (0013), and each row carries the keyed hash of its content and of the row before it (0012), so that
+    ``flask audit verify`` finds a row changed or added behind the app.
     """
 
     __tablename__ = "audit_entry"
@@ -48,6 +55,7 @@ class AuditEntry(db.Model):
     client: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     entry_hash: Mapped[str] = mapped_column(String(64), default="")
+    chain_version: Mapped[int] = mapped_column(SmallInteger, default=CHAIN_KEYED, server_default=str(CHAIN_UNKEYED))
 
     __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
 

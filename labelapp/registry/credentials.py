@@ -9,34 +9,19 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import os
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from flask import current_app, url_for
+from flask import url_for
 
+from labelapp.core import keys
 from labelapp.labels.models import Label
-
-KEY_FILE = "credential_ed25519.pem"
-
-
-def _key_path() -> Path:
-    return Path(current_app.instance_path) / KEY_FILE
 
 
 def private_key() -> Ed25519PrivateKey:
-    """The issuer key, created (0600) on first use."""
-    path = _key_path()
-    if not path.exists():
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    """The issuer key (the instance's signing key), created (0600) on first use."""
+    return keys.signing_key()
 
 
 def public_key() -> Ed25519PublicKey:

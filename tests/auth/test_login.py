@@ -1,3 +1,5 @@
+import logging
+
 from sqlalchemy import func, select
 
 from labelapp.auth.models import AttemptOutcome, LoginAttempt
@@ -34,12 +36,16 @@ def test_login_redirects_only_to_local_next(client, users):
     assert response.headers["Location"] == "/dashboard"
 
 
-def test_login_without_csrf_token_is_refused(app, client, users):
+def test_login_without_csrf_token_is_refused_and_logged_as_a_security_event(app, client, users, caplog):
+    caplog.set_level(logging.WARNING, logger="labelapp.security")
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(AuditEntry))
     response = client.post("/login", data={"email": users["staff"], "password": "correct horse battery"})
     assert response.status_code == 400
     with app.app_context():
-        actions = db.session.scalars(select(AuditEntry.action)).all()
-    assert "security.csrf_failure" in actions
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before
+    assert [r.getMessage() for r in caplog.records if r.name == "labelapp.security"] == \
+        ["CSRF token missing or invalid: POST /login by anonymous from 127.0.0.1"]
 
 
 def test_logout_ends_copied_session_cookie(app, client, users):

@@ -163,11 +163,5 @@ def test_every_unsafe_request_without_a_csrf_token_is_refused(app, client, actor
     assert {key: status for key, status in statuses.items() if status != 400} == {}
     with app.app_context():
         after = snapshot()
-    # Nothing changed but the record of the refusals themselves.
-    assert {name: rows for name, rows in after.items() if name != "audit_entry"} == \
-        {name: rows for name, rows in before.items() if name != "audit_entry"}
-    with app.app_context():
-        from labelapp.core.models import AuditEntry
-
-        refusals = db.session.scalars(select(AuditEntry.action).where(AuditEntry.id > len(before["audit_entry"])))
-        assert set(refusals) == {"security.csrf_failure"}
+    # Nothing changed, not even the audit log: refusals go to the security log, which anyone may not fill.
+    assert after == before

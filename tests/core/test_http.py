@@ -1,5 +1,11 @@
-import pytest
+import logging
 
+import pytest
+from sqlalchemy import select
+
+from labelapp.core.http import ClientThrottle
+from labelapp.core.models import AuditEntry
+from labelapp.extensions import db
 from tests.support.web import login
 
 
@@ -58,3 +64,48 @@ def test_language_switch_keeps_the_page_and_refuses_other_sites(client):
     assert "Label registry" in client.get("/registry").get_data(as_text=True)
     assert client.get("/language/en?next=//evil.example/").headers["Location"] == "/"
     assert client.get("/language/xx?next=/").headers["Location"] == "/"
+
+
+def security_lines(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "labelapp.security"]
+
+
+def test_tokenless_posts_go_to_the_security_log_and_leave_the_audit_table_unchanged(app, client, caplog):
+    caplog.set_level(logging.WARNING, logger="labelapp.security")
+    with app.app_context():
+        before = db.session.execute(select(AuditEntry.id, AuditEntry.entry_hash)).all()
+    statuses = {client.post("/login", data={"email": "x@example.org", "password": "y"}).status_code
+                for _ in range(800)}
+    assert statuses == {400}
+    with app.app_context():
+        assert db.session.execute(select(AuditEntry.id, AuditEntry.entry_hash)).all() == before
+    # One line per client address per minute, not 800.
+    assert security_lines(caplog) == ["CSRF token missing or invalid: POST /login by anonymous from 127.0.0.1"]
+
+
+def test_the_next_security_log_line_counts_the_refusals_held_back(app, client, caplog):
+    caplog.set_level(logging.WARNING, logger="labelapp.security")
+    now = [1000.0]
+    app.extensions["labelapp.security_throttle"] = ClientThrottle(60, clock=lambda: now[0])
+    for _ in range(5):
+        client.post("/login", data={})
+    now[0] += 60
+    client.post("/logout", data={})
+    assert security_lines(caplog)[0] == "CSRF token missing or invalid: POST /login by anonymous from 127.0.0.1"
+    assert security_lines(caplog)[1:] == ["CSRF token missing or invalid: POST /logout by anonymous from 127.0.0.1 "
+                                          "(4 similar refusals from this address held back)"]
+
+
+def test_client_throttle_admits_one_line_per_client_and_interval():
+    now = [0.0]
+    throttle = ClientThrottle(60, clock=lambda: now[0], max_clients=3)
+    assert throttle.admit("a") == 0
+    assert [throttle.admit("a") for _ in range(3)] == [None, None, None]
+    assert throttle.admit("b") == 0
+    now[0] = 59.9
+    assert throttle.admit("a") is None
+    now[0] = 60.0
+    assert throttle.admit("a") == 4
+    assert throttle.admit("c") == 0
+    assert throttle.admit("d") == 0  # full: clients quiet for a whole interval are forgotten
+    assert throttle.admit("a") is None
