@@ -123,9 +123,11 @@ def register_request_hooks(app: Flask) -> None:
 
 def register_hooks() -> None:
     """Let later steps of the process answer earlier steps' signals (the earlier ones never import them)."""
+    from labelapp.applications import hooks as application_hooks
     from labelapp.labels import hooks as label_hooks
     from labelapp.panel import hooks as panel_hooks
 
+    application_hooks.connect()
     panel_hooks.connect()
     label_hooks.connect()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, Text, false
+from sqlalchemy import JSON, ForeignKey, Integer, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labelapp.applications.states import ApplicationStatus
@@ -46,3 +46,20 @@ class Application(db.Model):
     criteria_version: Mapped[CriteriaVersion] = relationship()
     survey_result: Mapped[SurveyResult | None] = relationship()
     # ``panel`` (its PanelMember rows) is added by labelapp.panel.models: the panel builds on the application.
+
+
+class ApplicationRevision(db.Model):
+    """What the panel judges: the self-assessment's answers and evidence as they were at a revision of the
+    application (at its submission, and after each clarification answer that added evidence). Never changed."""
+
+    __tablename__ = "application_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict] = mapped_column(JSON)  # criterion id -> {"level": int | None, "comment": str}
+    evidence: Mapped[list] = mapped_column(JSON)  # [{"id", "criterion_id", "kind", "title", "url"}, ...]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("application_id", "number", name="uq_application_revision_number"),)

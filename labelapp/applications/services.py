@@ -11,6 +11,7 @@ from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from labelapp.applications import revisions
 from labelapp.applications.models import Application
 from labelapp.applications.states import NEEDS_REASON, Action, ApplicationStatus, TransitionError, next_status
 from labelapp.assessment import services as assessment_services
@@ -80,6 +81,8 @@ def change_status(application: Application, action: Action, reason: str = "") ->
     new = next_status(application.status, action)
     if action in NEEDS_REASON and not has_reason(reason):
         raise ApplicationError(_("Give a reason of at least 10 characters."))
+    if action == Action.SUBMIT:
+        _freeze(application)
     before = {"status": application.status.value, "reason": application.status_reason}
     application.status, application.status_reason = new, reason.strip()
     application.updated_at = utcnow()
@@ -88,6 +91,19 @@ def change_status(application: Application, action: Action, reason: str = "") ->
                  after={"status": new.value, "reason": application.status_reason})
     status_changed.send(application, action=action)
     return new
+
+
+def _freeze(application: Application) -> None:
+    """At submission: the snapshot follows the self-assessment as it is now (it may have been reopened and
+    corrected while the application was a draft), and revision 1 freezes what the panel will judge."""
+    assessment = application.assessment
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise ApplicationError(_("Submit the self-assessment again before submitting the application."))
+    answers = {cid: a.level for cid, a in assessment_services.answers_of(assessment).items()}
+    if dict(sorted(answers.items())) != application.snapshot["inputs"]["answers"]:
+        criteria = assessment_services.criteria_of(assessment)
+        application.snapshot = compute_snapshot(criteria, answers, application.snapshot["inputs"]["survey"])
+    revisions.record(application, "submitted")
 
 
 def try_change_status(application: Application, action: Action, reason: str = "") -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -30,12 +30,14 @@ from labelapp.applications.rules import (
     sees_screening_checks,
     works_on_applications,
 )
-from labelapp.applications.states import NEEDS_REASON, Action, ApplicationStatus
+from labelapp.applications.states import NEEDS_REASON, Action, ApplicationStatus, TransitionError, allowed_actions
 from labelapp.applications.wording import ACTION_LABELS
 from labelapp.assessment import services as assessment_services
 from labelapp.assessment.models import Assessment, AssessmentStatus
 from labelapp.auth.permissions import access, is_staff
+from labelapp.core.errors import StaleState
 from labelapp.core.forms import ConfirmForm, commit_or_flash
+from labelapp.core.http import stale_response
 from labelapp.core.models import AuditEntry
 from labelapp.extensions import db
 
@@ -63,6 +65,21 @@ def detail_section(order: int, template: str) -> Callable:
         return build
 
     return decorator
+
+
+def refuse_stale(application: Application) -> NoReturn:
+    """The step does not fit the application's status any more (409; nothing changes)."""
+    raise StaleState(_("The application of %(name)s is now “%(status)s”: this step is not possible in that status.",
+                       name=application.municipality.name, status=application.status.label),
+                     url_for("applications.detail", application_id=application.id),
+                     _("Open the application to see what can be done now"))
+
+
+@bp.app_errorhandler(TransitionError)
+def _transition_error(error: TransitionError):
+    """A service found the status moved on before the view could tell (two requests at once)."""
+    return stale_response(StaleState(_("This step is not possible while the application is “%(status)s”.",
+                                       status=error.status.label)))
 
 
 def get_application(application_id: int) -> Application:
@@ -101,6 +118,13 @@ def create(assessment_id: int):
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or assessment.municipality_id != current_user.municipality_id:
         abort(404)
+    existing = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
+    if existing is not None:
+        raise StaleState(_("This self-assessment already has an application."),
+                         url_for("applications.detail", application_id=existing.id), _("Open the application"))
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        raise StaleState(_("Only a submitted self-assessment can become an application."),
+                         url_for("assessment.review", assessment_id=assessment.id), _("Open the self-assessment"))
     if ConfirmForm().validate_on_submit() and commit_or_flash(lambda: services.create(assessment, current_user)):
         created = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
         return redirect(url_for("applications.detail", application_id=created.id))
@@ -139,6 +163,8 @@ def act(application_id: int, action: str):
         abort(404)
     if not can_take_application_action(current_user, application, Action(action), check_state=False):
         abort(403)
+    if Action(action) not in allowed_actions(application.status):
+        refuse_stale(application)
     form = ReasonForm()
     if form.validate_on_submit() and commit_or_flash(
             lambda: services.try_change_status(application, Action(action), form.reason.data or "")):

@@ -7,6 +7,7 @@ from typing import Any
 from blinker import Namespace
 
 from labelapp.assessment.models import AssessmentStatus
+from labelapp.assessment.services import reopen_refusal
 from labelapp.auth.models import Role
 from labelapp.auth.permissions import can_see_municipality, expose, is_assessor, is_coordinator, is_staff
 
@@ -25,10 +26,10 @@ def can_view_assessment(user: Any, assessment: Any) -> bool:
     return can_see_municipality(user, assessment.municipality_id)
 
 
-def can_edit_assessment(user: Any, assessment: Any) -> bool:
+def can_edit_assessment(user: Any, assessment: Any, check_state: bool = True) -> bool:
     """Only the municipality's own staff edit, and only a draft."""
     return (user.is_authenticated and user.role == Role.STAFF and user.municipality_id == assessment.municipality_id
-            and assessment.status == AssessmentStatus.DRAFT)
+            and (not check_state or assessment.status == AssessmentStatus.DRAFT))
 
 
 def can_read_evidence(user: Any, assessment: Any) -> bool:
@@ -44,8 +45,11 @@ def lists_own_municipality_only(user: Any) -> bool:
     return user.is_authenticated and user.role == Role.STAFF
 
 
-def can_reopen_assessment(user: Any, assessment: Any) -> bool:
-    return user.is_authenticated and user.role == Role.COORDINATOR and assessment.status == AssessmentStatus.SUBMITTED
+def can_reopen_assessment(user: Any, assessment: Any, check_state: bool = True) -> bool:
+    """The coordinator reopens a submitted assessment, unless an application made from it is submitted: from
+    then on it changes only through the panel's questions, and after a decision never."""
+    return user.is_authenticated and user.role == Role.COORDINATOR and (not check_state or (
+        assessment.status == AssessmentStatus.SUBMITTED and reopen_refusal(assessment) is None))
 
 
 expose(works_on_assessments=works_on_assessments, can_start_assessment=can_start_assessment)

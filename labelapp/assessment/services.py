@@ -9,6 +9,7 @@ import secrets
 import shutil
 from dataclasses import dataclass, field
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -26,6 +27,15 @@ from labelapp.municipalities.models import Municipality
 EVIDENCE_FOLDER = "evidence"
 ACCEPTED_KINDS = {"pdf", "odt", "docx", "xlsx", "ods", "png", "jpeg"}
 
+
+# Sent with the assessment; a receiver returns a sentence saying why it may not be reopened (an application
+# made from it is with the panel or decided), or None. The application step answers it.
+reopen_refusals = Namespace().signal("assessment-reopen-refusals")
+
+
+def reopen_refusal(assessment: Assessment) -> str | None:
+    """Why the assessment may not be reopened now, in words; None when nothing stands in the way."""
+    return next((reason for _receiver, reason in reopen_refusals.send(assessment) if reason), None)
 
 class AssessmentError(DomainError):
     pass
@@ -252,6 +262,9 @@ def reopen(assessment: Assessment, reason: str) -> None:
     """Coordinator only: return a submitted assessment to draft, with a reason that is audited."""
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise AssessmentError(_("Only a submitted assessment can be reopened."))
+    refusal = reopen_refusal(assessment)
+    if refusal:
+        raise AssessmentError(refusal)
     if not has_reason(reason):
         raise AssessmentError(_("Give a reason of at least 10 characters."))
     assessment.status = AssessmentStatus.DRAFT

@@ -26,6 +26,7 @@ from labelapp.assessment.rules import (
 )
 from labelapp.auth.permissions import access, is_staff
 from labelapp.core import uploads
+from labelapp.core.errors import StaleState
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, form_status
 from labelapp.criteria import scoring
 from labelapp.criteria import services as criteria_services
@@ -41,7 +42,10 @@ def get_assessment(assessment_id: int, edit: bool = False) -> Assessment:
     if assessment is None or not can_view_assessment(current_user, assessment):
         abort(404)
     if edit and not can_edit_assessment(current_user, assessment):
-        abort(403)
+        if not can_edit_assessment(current_user, assessment, check_state=False):
+            abort(403)
+        raise StaleState(_("This self-assessment is submitted and can no longer be changed."),
+                         url_for("assessment.review", assessment_id=assessment.id), _("Open the self-assessment"))
     return assessment
 
 
@@ -227,7 +231,9 @@ def _review_page(assessment: Assessment, reopen_form: ReopenForm, status: int = 
                            overall=overall, missing=services.missing(assessment, criteria), lang=language(),
                            submit_form=ConfirmForm(), reopen_form=reopen_form,
                            can_edit=can_edit_assessment(current_user, assessment),
-                           can_reopen=can_reopen_assessment(current_user, assessment)), status
+                           can_reopen=can_reopen_assessment(current_user, assessment),
+                           reopen_refusal=services.reopen_refusal(assessment)
+                           if can_reopen_assessment(current_user, assessment, check_state=False) else None), status
 
 
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])
@@ -243,8 +249,11 @@ def submit(assessment_id: int):
 @access(works_on_assessments)
 def reopen(assessment_id: int):
     assessment = get_assessment(assessment_id)
-    if not can_reopen_assessment(current_user, assessment):
+    if not can_reopen_assessment(current_user, assessment, check_state=False):
         abort(403)
+    if not can_reopen_assessment(current_user, assessment):
+        raise StaleState(services.reopen_refusal(assessment) or _("Only a submitted assessment can be reopened."),
+                         url_for("assessment.review", assessment_id=assessment.id), _("Open the self-assessment"))
     form = ReopenForm()
     if form.validate_on_submit() and commit_or_report(form.reason, lambda: services.reopen(assessment,
                                                                                            form.reason.data)):

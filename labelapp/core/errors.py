@@ -16,3 +16,17 @@ REASON_MIN_LENGTH = 10  # characters: reasons are read in full by the municipali
 def has_reason(text: str | None, minimum: int = REASON_MIN_LENGTH) -> bool:
     """Whether ``text`` gives a reason of at least ``minimum`` characters (blank space does not count)."""
     return len((text or "").strip()) >= minimum
+
+
+class StaleState(Exception):  # noqa: N818  (named for what the person meets, like DomainError)
+    """A step that the object's current state no longer allows: a page left open, a double submit, a crafted
+    request. Answered with 409 and a page (or RFC 9457 JSON) saying what the state is now; nothing changes.
+
+    Not a DomainError on purpose: it is never shown on a form field, and the form helpers let it through.
+    """
+
+    status = 409
+
+    def __init__(self, message: str, back_url: str | None = None, back_label: str | None = None):
+        super().__init__(message)
+        self.back_url, self.back_label = back_url, back_label

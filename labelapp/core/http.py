@@ -6,11 +6,12 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from labelapp.core.errors import StaleState
 from labelapp.extensions import db
 
 # Refused requests (CSRF failures, 403s) go to this logger, not the audit table: anyone can send them, and
@@ -87,6 +88,15 @@ def register_security_headers(app: Flask) -> None:
         return response
 
 
+def stale_response(error: StaleState):
+    """409 with what the state is now: a page, or RFC 9457 problem details for a client that asks for JSON."""
+    db.session.rollback()
+    if request.accept_mimetypes.best in ("application/json", "application/problem+json"):
+        problem = {"type": "about:blank", "title": "Conflict", "status": 409, "detail": str(error)}
+        return jsonify(problem), 409, {"Content-Type": "application/problem+json"}
+    return render_template("errors/stale.html", error=error, code=409), 409
+
+
 def register_error_handlers(app: Flask) -> None:
     def render(error: HTTPException, template: str = "errors/error.html"):
         return render_template(template, error=error, code=error.code), error.code
@@ -98,6 +108,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         log_refusal("CSRF token missing or invalid")
         return render(error, "errors/csrf.html")
+
+    app.register_error_handler(StaleState, stale_response)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

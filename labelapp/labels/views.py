@@ -6,14 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from labelapp.applications.views import detail_section, get_application
+from labelapp.applications.views import detail_section, get_application, refuse_stale
 from labelapp.auth.permissions import access, is_coordinator, is_staff
+from labelapp.core.errors import StaleState
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, flash_form_errors
+from labelapp.core.http import stale_response
 from labelapp.extensions import db
 from labelapp.labels import appeals, decisions, lifecycle
 from labelapp.labels.forms import AppealForm, DecisionForm, RevokeForm
 from labelapp.labels.models import Label
 from labelapp.labels.rules import can_appeal, can_decide, can_end_review, can_release_decisions, can_revoke
+from labelapp.labels.states import LabelTransitionError
 
 bp = Blueprint("labels", __name__, url_prefix="/applications")
 
@@ -22,6 +25,8 @@ bp = Blueprint("labels", __name__, url_prefix="/applications")
 @access(is_coordinator)
 def decide(application_id: int):
     application = get_application(application_id)
+    if not can_decide(current_user, application):
+        refuse_stale(application)
     form = DecisionForm()
     if form.validate_on_submit() and commit_or_report(form.reasons, lambda: decisions.decide(
             application, current_user._get_current_object(), form.outcome.data, form.reasons.data or "")):
@@ -35,6 +40,9 @@ def decide(application_id: int):
 @access(can_release_decisions)
 def pending_decisions():
     waiting = decisions.pending()
+    if request.method == "POST" and not waiting:
+        raise StaleState(_("There are no pending decisions to release: they were released already."),
+                         url_for("applications.index"), _("Go to the applications"))
     if request.method == "POST" and ConfirmForm().validate_on_submit() and commit_or_flash(
             lambda: decisions.release_all(base_url=request.host_url)):
         flash(_("%(n)d decisions are released and the municipalities informed.", n=len(waiting)), "success")
@@ -42,8 +50,13 @@ def pending_decisions():
     return render_template("labels/decisions.html", waiting=waiting, form=ConfirmForm(), preview=decisions.preview)
 
 
-def _label_step(label_id: int, step, done: str):
+def _label_step(label_id: int, rule, step, done: str):
     label = db.get_or_404(Label, label_id)
+    if not rule(current_user, label):
+        raise StaleState(_("The label of %(name)s is now “%(state)s”: this step is not possible in that state.",
+                           name=label.municipality.name, state=label.state.label),
+                         url_for("applications.detail", application_id=label.application_id),
+                         _("Open the application to see what can be done now"))
     form = RevokeForm()
     if form.validate_on_submit() and commit_or_flash(lambda: step(label, form.reason.data)):
         flash(done, "success")
@@ -54,25 +67,35 @@ def _label_step(label_id: int, step, done: str):
 @bp.route("/labels/<int:label_id>/revoke", methods=["POST"])
 @access(is_coordinator)
 def revoke(label_id: int):
-    return _label_step(label_id, lifecycle.revoke, _("The label is revoked."))
+    return _label_step(label_id, can_revoke, lifecycle.revoke, _("The label is revoked."))
 
 
 @bp.route("/labels/<int:label_id>/end-review", methods=["POST"])
 @access(is_coordinator)
 def end_review(label_id: int):
-    return _label_step(label_id, lifecycle.end_review, _("The review is closed and the label is valid."))
+    return _label_step(label_id, can_end_review, lifecycle.end_review,
+                       _("The review is closed and the label is valid."))
 
 
 @bp.route("/<int:application_id>/appeal", methods=["POST"])
 @access(is_staff)
 def appeal(application_id: int):
     application = get_application(application_id)
+    if not can_appeal(current_user, application) or appeals.deadline(application) is None:
+        refuse_stale(application)
     form = AppealForm()
     if form.validate_on_submit() and commit_or_report(form.statement, lambda: appeals.file(
             application, current_user._get_current_object(), form.statement.data, base_url=request.host_url)):
         flash(_("Your appeal is sent to the coordinator."), "success")
     flash_form_errors(form)
     return redirect(url_for("applications.detail", application_id=application.id))
+
+
+@bp.app_errorhandler(LabelTransitionError)
+def _transition_error(error: LabelTransitionError):
+    """A service found the label's state moved on before the view could tell (two requests at once)."""
+    return stale_response(StaleState(_("This step is not possible while the label is “%(state)s”.",
+                                       state=error.state.label)))
 
 
 @detail_section(30, "labels/_detail_appeal.html")

@@ -19,7 +19,7 @@ from labelapp.core.types import utcnow
 from labelapp.extensions import db
 from labelapp.panel import notifications
 from labelapp.panel.models import ConflictDeclaration, PanelMember, Review
-from labelapp.panel.rules import FORMABLE
+from labelapp.panel.rules import CONFLICT_OPEN, FORMABLE
 
 OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW,
         ApplicationStatus.CLARIFICATION)
@@ -125,7 +125,12 @@ def assign(application: Application, members: list[User], chair: User, deadline:
 
 
 def declare_conflict(application: Application, user: User, kind, note: str, base_url: str | None = None) -> None:
-    """An assessor declares a conflict: recorded, the assessor leaves the panel, the coordinators are told."""
+    """An assessor declares a conflict: recorded, the assessor leaves the panel, the coordinators are told.
+
+    Raises PanelError once the panel has recommended (what it judged stays as it was).
+    """
+    if application.status not in CONFLICT_OPEN:
+        raise PanelError(_("The panel's work on this application is finished; its members no longer change."))
     db.session.add(ConflictDeclaration(application_id=application.id, user_id=user.id, kind=kind, note=note.strip()))
     for member in list(application.panel):
         if member.user_id == user.id:

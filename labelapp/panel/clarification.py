@@ -7,6 +7,7 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from labelapp.applications import revisions
 from labelapp.applications.models import Application
 from labelapp.applications.services import change_status
 from labelapp.applications.states import Action, ApplicationStatus
@@ -63,6 +64,7 @@ def answer(application: Application, user: User, text: str, evidence: tuple[str,
         db.session.add(added)
         application.revision += 1
         db.session.flush()
+        revisions.record(application, "evidence added in answer to the panel's question")
         audit.record("evidence.add", "evidence", added.id, after={"assessment": application.assessment_id,
                                                                   "criterion": criterion_id, "link": url,
                                                                   "clarification": item.id})

@@ -12,6 +12,9 @@ from labelapp.auth.permissions import is_coordinator
 # Statuses in which the panel can be formed or changed, and in which its members review.
 FORMABLE = (ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW)
 UNDER_REVIEW = (ApplicationStatus.IN_REVIEW, ApplicationStatus.CLARIFICATION)
+# Statuses in which an assessor on the panel may still step down with a conflict of interest: once the panel has
+# recommended, what it judged stays as it was.
+CONFLICT_OPEN = (ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW, ApplicationStatus.CLARIFICATION)
 
 
 def on_panel(user: Any, application: Any) -> bool:
@@ -31,7 +34,12 @@ def can_review(user: Any, application: Any, check_state: bool = True) -> bool:
 
 
 def can_consolidate(user: Any, application: Any, check_state: bool = True) -> bool:
-    return is_panel_chair(user, application) and (not check_state or application.status in UNDER_REVIEW)
+    """The chair, while the panel reviews (not while a question to the municipality is open)."""
+    return is_panel_chair(user, application) and (not check_state or application.status == ApplicationStatus.IN_REVIEW)
+
+
+def can_declare_conflict(user: Any, application: Any, check_state: bool = True) -> bool:
+    return on_panel(user, application) and (not check_state or application.status in CONFLICT_OPEN)
 
 
 def can_ask_question(user: Any, application: Any, check_state: bool = True) -> bool:

@@ -5,10 +5,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from labelapp.applications.views import detail_section, get_application
+from labelapp.applications import revisions
+from labelapp.applications.views import detail_section, get_application, refuse_stale
 from labelapp.assessment import services as assessment_services
 from labelapp.auth.models import TieKind, User
 from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_staff
+from labelapp.core.errors import StaleState
 from labelapp.core.forms import commit_or_flash, commit_or_report, flash_form_errors, form_status
 from labelapp.extensions import db
 from labelapp.panel import analytics, assignment, clarification, reviews
@@ -26,6 +28,7 @@ from labelapp.panel.rules import (
     can_answer_question,
     can_ask_question,
     can_consolidate,
+    can_declare_conflict,
     can_form_panel,
     can_review,
     is_panel_chair,
@@ -42,6 +45,8 @@ def _key(criterion_id: str) -> str:
 @access(is_coordinator)
 def form_panel(application_id: int):
     application = get_application(application_id)
+    if not can_form_panel(current_user, application):
+        refuse_stale(application)
     found = assignment.candidates(application)
     form = PanelForm.build(found, current_app.config["REVIEW_DAYS"])
     if request.method == "GET":
@@ -66,6 +71,8 @@ def form_panel(application_id: int):
 @access(is_assessor)
 def declare_conflict(application_id: int):
     application = get_application(application_id)
+    if not can_declare_conflict(current_user, application):
+        refuse_stale(application)
     form = ConflictForm()
     if form.validate_on_submit() and commit_or_flash(lambda: assignment.declare_conflict(
             application, current_user._get_current_object(), TieKind(form.kind.data), form.note.data or "",
@@ -90,7 +97,12 @@ def review(application_id: int):
                 form[f"level-{_key(cid)}"].data = "" if value["level"] is None else str(value["level"])
                 form[f"comment-{_key(cid)}"].data = value["comment"]
         form.recommendation.data, form.comment.data = mine.recommendation or None, mine.comment
-    if form.validate_on_submit() and not (mine and mine.submitted):
+    if request.method == "POST" and not can_review(current_user, application):
+        refuse_stale(application)
+    if request.method == "POST" and mine and mine.submitted:
+        raise StaleState(_("Your review is submitted and can no longer be changed."),
+                         url_for("panel.review", application_id=application.id), _("Read your review"))
+    if form.validate_on_submit():
         levels = {c.id: (int(form[f"level-{_key(c.id)}"].data) if form[f"level-{_key(c.id)}"].data else None,
                          form[f"comment-{_key(c.id)}"].data or "") for _a, c in criteria.criteria()}
         if commit_or_report(form.recommendation, lambda: reviews.save(
@@ -99,18 +111,11 @@ def review(application_id: int):
             flash(_("Your review is saved."), "success")
             return redirect(url_for("panel.review", application_id=application.id))
     others = [r for r in reviews.visible_reviews(application, current_user) if r.user_id != current_user.id]
-    answers = assessment_services.answers_of(application.assessment)
+    judged = revisions.contents(application)
     return render_template("panel/review.html", application=application, criteria=criteria, form=form,
-                           mine=mine, others=others, answers=answers, key=_key, lang=language,
-                           evidence=_evidence(application), conflict_form=ConflictForm(),
+                           mine=mine, others=others, answers=judged.answers, key=_key, lang=language,
+                           evidence=judged.evidence, conflict_form=ConflictForm(),
                            recommendation_label=lambda v: dict(RECOMMENDATION_CHOICES).get(v, "–")), form_status(form)
-
-
-def _evidence(application) -> dict:
-    grouped: dict[str, list] = {}
-    for item in application.assessment.evidence:
-        grouped.setdefault(item.criterion_id, []).append(item)
-    return grouped
 
 
 @bp.route("/<int:application_id>/consolidate", methods=["GET", "POST"])
@@ -119,6 +124,8 @@ def consolidate(application_id: int):
     application = get_application(application_id)
     if not is_panel_chair(current_user, application):
         abort(403)
+    if not can_consolidate(current_user, application):
+        refuse_stale(application)
     criteria = assessment_services.criteria_of(application.assessment)
     language = str(get_locale())
     form = consolidation_form(criteria, language)
@@ -133,7 +140,7 @@ def consolidate(application_id: int):
             return redirect(url_for("applications.detail", application_id=application.id))
     return render_template("panel/consolidate.html", application=application, criteria=criteria, form=form,
                            reviews=[r for r in submitted if r.submitted], spreads=reviews.spreads(submitted, criteria),
-                           answers=assessment_services.answers_of(application.assessment), key=_key,
+                           answers=revisions.contents(application).answers, key=_key,
                            lang=language), form_status(form)
 
 
@@ -141,6 +148,8 @@ def consolidate(application_id: int):
 @access(is_assessor)
 def ask_clarification(application_id: int):
     application = get_application(application_id)
+    if not can_ask_question(current_user, application):
+        refuse_stale(application)
     form = QuestionForm()
     if form.validate_on_submit() and commit_or_flash(lambda: clarification.ask(
             application, current_user._get_current_object(), form.question.data, base_url=request.host_url)):
@@ -153,6 +162,8 @@ def ask_clarification(application_id: int):
 @access(is_staff)
 def answer_clarification(application_id: int):
     application = get_application(application_id)
+    if not can_answer_question(current_user, application):
+        refuse_stale(application)
     form = answer_form(application)
     evidence = (form.criterion.data, form.title.data or "", form.url.data) if form.url.data else None
     if form.validate_on_submit() and commit_or_flash(lambda: clarification.answer(

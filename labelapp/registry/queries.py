@@ -11,7 +11,7 @@ from flask import g
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, extract, func, select
 
-from labelapp.assessment.models import Answer
+from labelapp.applications import revisions
 from labelapp.extensions import db
 from labelapp.labels.models import Label, LabelState
 from labelapp.municipalities.models import Municipality
@@ -173,9 +173,8 @@ def municipality_page(code: str):
                                 .order_by(Label.awarded_on.desc(), Label.id.desc())).all()
     verified, answers = None, None
     if labels:
-        if labels[0].application.publish_details:
-            answers = {a.criterion_id: a for a in db.session.scalars(
-                select(Answer).where(Answer.assessment_id == labels[0].application.assessment_id))}
+        if labels[0].application.publish_details:  # as the panel judged them, never the live assessment
+            answers = revisions.contents(labels[0].application).answers
         decision = db.session.scalar(select(PanelDecision).where(PanelDecision.application_id ==
                                                                  labels[0].application_id)
                                      .order_by(PanelDecision.id.desc()).limit(1))

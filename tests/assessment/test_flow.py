@@ -133,7 +133,10 @@ def test_submit_locks_and_coordinator_reopens_with_reason(app, client, users, ro
     url = f"/assessments/{assessment_id}/areas/strategy"
     page = client.get(url).get_data(as_text=True)
     assert 'type="radio"' not in page  # read-only now
-    assert client.post(url, data={"csrf_token": csrf_token(page), "version": "99"}).status_code == 403
+    stale = client.post(url, data={"csrf_token": csrf_token(page), "version": "99"})
+    assert stale.status_code == 409  # the page was left open after submitting: said so, nothing changes
+    assert ("can no longer be changed" in stale.get_data(as_text=True)
+            or "enam muuta" in stale.get_data(as_text=True))
     coordinator = app.test_client()
     login(coordinator, users["coordinator"])
     short = submit(coordinator, f"/assessments/{assessment_id}/reopen", {"reason": "too short"},

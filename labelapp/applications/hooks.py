@@ -1,0 +1,32 @@
+"""Where the application step answers lower steps' signals: reopening a self-assessment."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from labelapp.applications.models import Application
+from labelapp.applications.states import ApplicationStatus
+from labelapp.assessment.services import reopen_refusals
+from labelapp.extensions import db
+
+DECIDED = (ApplicationStatus.AWARDED, ApplicationStatus.DECLINED, ApplicationStatus.APPEALED)
+
+
+def connect() -> None:
+    """Connect the receivers (idempotent: blinker keeps one connection per receiver)."""
+    reopen_refusals.connect(_refuse_reopening)
+
+
+def _refuse_reopening(assessment) -> str | None:
+    """A submitted application's assessment changes only through the panel's questions; a decided one never."""
+    status = db.session.scalar(select(Application.status).where(Application.assessment_id == assessment.id))
+    if status is None or status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+        return None
+    if status in DECIDED:
+        return _("The application made from this self-assessment is decided (“%(status)s”); what was decided "
+                 "never changes. The municipality starts a new self-assessment in the next round.",
+                 status=status.label)
+    return _("The application made from this self-assessment is with the panel (“%(status)s”); the panel asks "
+             "the municipality through a clarification question, which may add evidence as a new revision.",
+             status=status.label)
