@@ -47,7 +47,6 @@ def _has_role(role: Role) -> Callable[[Any], bool]:
 
 
 public = Rule("public", lambda user: True, needs_login=False)
-anonymous_only = Rule("anonymous_only", lambda user: True, needs_login=False)
 authenticated = Rule("authenticated", lambda user: True)
 is_staff = Rule("staff", _has_role(Role.STAFF))
 is_assessor = Rule("assessor", _has_role(Role.ASSESSOR))
