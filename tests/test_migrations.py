@@ -92,3 +92,28 @@ def test_unkeyed_rows_are_sealed_by_the_keyed_chain_migration(fresh_url, tmp_pat
             [(4, "previous-row hash doe")]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_applications_past_their_draft_get_a_revision_from_the_revisions_migration(fresh_url, tmp_path):
+    from labelapp.applications.models import ApplicationRevision
+    from labelapp.auth.models import Role
+    from labelapp.municipalities import services as municipality_services
+    from tests.support.factories import make_user, recommended_application
+
+    app = create_app(base_config(fresh_url, tmp_path / "instance"))
+    with app.test_request_context():
+        upgrade()
+        municipality_services.load()
+        application = recommended_application(make_user(Role.STAFF, "0784"), make_user(Role.ASSESSOR))
+        application_id, expected = application.id, {
+            cid: {"level": a.level, "comment": a.comment} for cid, a in
+            ((a.criterion_id, a) for a in application.assessment.answers)}
+        db.session.remove()
+        downgrade(revision="0013")  # as an instance upgraded from before revisions existed
+        assert "application_revision" not in tables()
+        upgrade()
+        revisions = db.session.scalars(sa.select(ApplicationRevision)).all()
+        assert [(r.application_id, r.number) for r in revisions] == [(application_id, 1)]
+        assert revisions[0].answers == expected and len(revisions[0].evidence) > 0
+        db.session.remove()
+        db.engine.dispose()
