@@ -7,11 +7,10 @@ import pytest
 from labelapp.applications import services
 from labelapp.applications.models import Application
 from labelapp.applications.states import Action
-from labelapp.assessment import services as assessment_services
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
 from labelapp.panel import assignment as panel
-from tests.support.factories import filled_assessment, open_round
+from tests.support.factories import application_from
 from tests.support.web import csrf_token, login
 
 # (method, path after /applications/<id>, the role whose action it is)
@@ -29,12 +28,7 @@ ROLES = ["staff", "coordinator", "assessor"]
 @pytest.fixture
 def application_id(app, users):
     with app.test_request_context():
-        staff = find_user(users["staff"])
-        assessment = filled_assessment(staff, open_round(), level=2)
-        assessment_services.submit(assessment, staff)
-        application = services.create(assessment, staff)
-        for action in (Action.SUBMIT, Action.START_SCREENING):
-            services.change_status(application, action)
+        application = application_from(find_user(users["staff"]), steps=(Action.SUBMIT, Action.START_SCREENING))
         chair = find_user(users["assessor"])
         panel.assign(application, [chair], chair, dt.date.today() + dt.timedelta(days=10))
         services.change_status(application, Action.ACCEPT)

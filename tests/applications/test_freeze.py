@@ -24,15 +24,18 @@ def awarded(app, users) -> tuple[int, int]:
         return application.id, application.assessment_id
 
 
+def reopen_as_coordinator(client, users, assessment_id):
+    login(client, users["coordinator"])
+    return submit(client, f"/assessments/{assessment_id}/reopen", {"reason": "The municipality asked to fix it"},
+                  form_page=f"/assessments/{assessment_id}/review")
+
+
 def test_a_decided_applications_assessment_cannot_be_reopened(app, client, users):
     application_id, assessment_id = awarded(app, users)
-    login(client, users["coordinator"])
+    assert reopen_as_coordinator(client, users, assessment_id).status_code == 409
     review = client.get(f"/assessments/{assessment_id}/review").get_data(as_text=True)
     assert f'action="/assessments/{assessment_id}/reopen"' not in review
     assert "never changes" in review or "ei muudeta kunagi" in review
-    response = submit(client, f"/assessments/{assessment_id}/reopen", {"reason": "The municipality asked to fix it"},
-                      form_page=f"/assessments/{assessment_id}/review")
-    assert response.status_code == 409
     with app.app_context():
         assert db.session.get(Assessment, assessment_id).status == AssessmentStatus.SUBMITTED
         refused = assessment_services.AssessmentError
@@ -50,9 +53,7 @@ def test_an_assessment_under_review_is_reopened_only_through_clarification(app, 
         application.status = ApplicationStatus.IN_REVIEW  # back with the panel (a test shortcut, not a step)
         db.session.commit()
         assessment_id = application.assessment_id
-    login(client, users["coordinator"])
-    response = submit(client, f"/assessments/{assessment_id}/reopen", {"reason": "The municipality asked to fix it"},
-                      form_page=f"/assessments/{assessment_id}/review")
+    response = reopen_as_coordinator(client, users, assessment_id)
     assert response.status_code == 409
     assert "clarification" in response.get_data(as_text=True) or "selgitus" in response.get_data(as_text=True)
 
@@ -82,12 +83,11 @@ def test_a_draft_application_takes_its_snapshot_and_revision_at_submission(app, 
     with app.test_request_context():
         from labelapp.applications import services
         from labelapp.applications.states import Action
-        from tests.support.factories import filled_assessment, open_round
+        from tests.support.factories import application_from
 
         staff = find_user(users["staff"])
-        assessment = filled_assessment(staff, open_round(), level=1)
-        assessment_services.submit(assessment, staff)
-        application = services.create(assessment, staff)
+        application = application_from(staff, level=1)
+        assessment = application.assessment
         assert db.session.scalar(select(ApplicationRevision)) is None
         assessment_services.reopen(assessment, "Corrected before applying")  # a draft application: allowed
         criteria = assessment_services.criteria_of(assessment)

@@ -2,26 +2,20 @@
 
 import pytest
 
-from labelapp.applications import services
 from labelapp.applications.states import Action
-from labelapp.assessment import services as assessment_services
 from labelapp.auth.models import Role, TieKind
 from labelapp.auth.services import add_tie, find_user
 from labelapp.extensions import db
 from labelapp.municipalities.lookup import by_code
-from tests.support.factories import filled_assessment, make_user, open_round
+from tests.support.factories import application_from, make_user
 
 
 @pytest.fixture
 def setup(app, users):
     """An application of Tallinn in review; four assessors, one living in Tallinn."""
     with app.test_request_context():
-        staff = find_user(users["staff"])
-        assessment = filled_assessment(staff, open_round(), level=2)
-        assessment_services.submit(assessment, staff)
-        application = services.create(assessment, staff)
-        for action in (Action.SUBMIT, Action.START_SCREENING, Action.ACCEPT):
-            services.change_status(application, action)
+        application = application_from(find_user(users["staff"]),
+                                       steps=(Action.SUBMIT, Action.START_SCREENING, Action.ACCEPT))
         assessors = [find_user(users["assessor"])] + [make_user(Role.ASSESSOR, commit=False) for _ in range(3)]
         add_tie(assessors[3], by_code("0784", "EE"), TieKind.LIVES_IN)
         db.session.commit()

@@ -77,6 +77,21 @@ def filled_assessment(user: User, round_, level: int = 1, with_evidence: bool = 
     return assessment
 
 
+def application_from(staff: User, level: int = 2, steps=(), round_=None):
+    """An application of the staff member's municipality, from a new self-assessment answered at ``level`` and
+    submitted (in ``round_`` or a newly opened round), taken through ``steps`` (application actions). Needs a
+    request context."""
+    from labelapp.applications import services as applications
+    from labelapp.assessment import services as assessment_services
+
+    assessment = filled_assessment(staff, round_ or open_round(), level=level)
+    assessment_services.submit(assessment, staff)
+    application = applications.create(assessment, staff)
+    for action in steps:
+        applications.change_status(application, action)
+    return application
+
+
 def recommended_application(staff: User, assessor: User, level: int = 2, recommendation: str = "award",
                             assessment=None):
     """An application taken through screening, a one-member panel and consolidation (from a new assessment in a
