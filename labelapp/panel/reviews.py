@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from labelapp.applications.models import Application
@@ -17,6 +18,7 @@ from labelapp.core.types import utcnow
 from labelapp.criteria import scoring
 from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
+from labelapp.panel import size
 from labelapp.panel.models import PanelDecision, Review
 from labelapp.panel.rules import UNDER_REVIEW, sees_all_reviews
 
@@ -115,10 +117,20 @@ def consolidate(application: Application, chair: User, levels: dict[str, tuple[i
                 reasons: str, criteria: CriteriaFile) -> PanelDecision:
     """The chair records the panel level per criterion (with a reason where reviews disagree) and the
     recommendation; the verified score is the scoring engine on the panel levels. Moves the application to
-    'panel recommended'."""
+    'panel recommended'.
+
+    Raises ReviewError when the user is not the chair, the panel is below its criteria's minimum size, a review
+    is missing, or a level, the recommendation or a needed reason is missing."""
     seat = member(application, chair)
     if seat is None or not seat.is_chair:
         raise ReviewError(_("Only the panel's chair consolidates."))
+    need = size.minimum(application)
+    if len(application.panel) < need:
+        raise ReviewError(ngettext("The panel has %(num)d assessor, below the minimum of %(minimum)d that the "
+                                   "criteria set. The coordinator completes the panel before it consolidates.",
+                                   "The panel has %(num)d assessors, below the minimum of %(minimum)d that the "
+                                   "criteria set. The coordinator completes the panel before it consolidates.",
+                                   len(application.panel), minimum=need))
     reviews = visible_reviews(application, chair)
     waiting = [m.user.name for m in application.panel if not any(r.user_id == m.user_id for r in reviews)]
     if waiting:

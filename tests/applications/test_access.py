@@ -8,10 +8,11 @@ from labelapp.applications import services
 from labelapp.applications.models import Application
 from labelapp.applications.states import Action
 from labelapp.assessment import services as assessment_services
+from labelapp.auth.models import Role
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
 from labelapp.panel import assignment as panel
-from tests.support.factories import filled_assessment, open_round
+from tests.support.factories import filled_assessment, make_user, open_round
 from tests.support.web import csrf_token, login
 
 # (method, path after /applications/<id>, the role whose action it is)
@@ -36,7 +37,8 @@ def application_id(app, users):
         for action in (Action.SUBMIT, Action.START_SCREENING):
             services.change_status(application, action)
         chair = find_user(users["assessor"])
-        panel.assign(application, [chair], chair, dt.date.today() + dt.timedelta(days=10))
+        panel.assign(application, [chair, make_user(Role.ASSESSOR, commit=False)], chair,
+                     dt.date.today() + dt.timedelta(days=10))
         services.change_status(application, Action.ACCEPT)
         db.session.commit()
         return application.id
