@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
 from labelapp.applications.models import Application
-from labelapp.applications.services import change_status
+from labelapp.applications.services import change_status, score
 from labelapp.applications.states import Action
 from labelapp.auth.models import User
 from labelapp.core import audit
 from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
-from labelapp.criteria import scoring
 from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.panel import size
@@ -144,14 +143,12 @@ def consolidate(application: Application, chair: User, levels: dict[str, tuple[i
     if unexplained:
         raise ReviewError(_("Explain the panel level where the reviews disagree: %(ids)s",
                             ids=", ".join(unexplained)))
-    survey = application.snapshot["inputs"]["survey"]
-    figures = scoring.SurveyFigures(survey["value"], survey["ci_low"], survey["ci_high"], survey["n"]) \
-        if survey else None
-    verified = scoring.evaluate(criteria, {cid: level for cid, (level, _r) in levels.items()}, figures)
+    verified = score(criteria, {cid: level for cid, (level, _r) in levels.items()},
+                     application.snapshot["inputs"]["survey"])
     decision = PanelDecision(application_id=application.id, recommendation=recommendation, reasons=reasons.strip(),
                              levels={cid: {"level": level, "reason": reason.strip()}
                                      for cid, (level, reason) in levels.items()},
-                             verified=asdict(verified), decided_by_id=chair.id)
+                             verified=verified, decided_by_id=chair.id)
     db.session.add(decision)
     db.session.flush()
     change_status(application, Action.RECOMMEND, reasons)
