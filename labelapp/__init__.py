@@ -133,6 +133,7 @@ def register_hooks() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from labelapp.applications.cli import applications_cli
     from labelapp.auth.cli import users_cli
     from labelapp.core.cli import audit_cli, backup_cli, mail_cli
     from labelapp.criteria.cli import criteria_cli
@@ -143,6 +144,6 @@ def register_commands(app: Flask) -> None:
     from labelapp.registry import cli as registry_cli  # noqa: F401  (adds verify-credential to flask labels)
     from labelapp.surveys.cli import survey_cli
 
-    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, panels_cli,
-                  labels_cli, audit_cli, backup_cli):
+    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, applications_cli,
+                  panels_cli, labels_cli, audit_cli, backup_cli):
         app.cli.add_command(group)

@@ -34,13 +34,17 @@ class ApplicationError(DomainError):
     pass
 
 
-def compute_snapshot(criteria: CriteriaFile, answers: dict[str, int | None], survey: dict | None) -> dict:
-    """Every number of the scoring engine together with the inputs it came from (JSON-ready)."""
+def score(criteria: CriteriaFile, answers: dict[str, int | None], survey: dict | None) -> dict:
+    """The scoring engine's numbers (JSON-ready) for ``answers`` and the survey inputs an application stores."""
     figures = scoring.SurveyFigures(survey["value"], survey["ci_low"], survey["ci_high"], survey["n"]) \
         if survey else None
-    result = scoring.evaluate(criteria, answers, figures)
+    return dataclasses.asdict(scoring.evaluate(criteria, answers, figures))
+
+
+def compute_snapshot(criteria: CriteriaFile, answers: dict[str, int | None], survey: dict | None) -> dict:
+    """Every number of the scoring engine together with the inputs it came from (JSON-ready)."""
     return {"inputs": {"answers": dict(sorted(answers.items())), "survey": survey},
-            "result": dataclasses.asdict(result)}
+            "result": score(criteria, answers, survey)}
 
 
 def _survey_inputs(result: SurveyResult | None) -> dict | None:

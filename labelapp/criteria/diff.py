@@ -60,7 +60,8 @@ def diff(old: CriteriaFile, new: CriteriaFile) -> dict[str, list[str]]:
             if lines:
                 result["areas"].append(f"{aid}: " + "; ".join(line.lstrip(".") for line in lines))
     result["rules"] = _changes(old.award_rules.model_dump(mode="json"), new.award_rules.model_dump(mode="json"),
-                               "award_rules")
+                               "award_rules") + _changes(old.panel.model_dump(mode="json"),
+                                                         new.panel.model_dump(mode="json"), "panel")
     for section in ("added", "removed"):
         result[section].sort()
     return result

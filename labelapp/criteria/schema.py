@@ -98,6 +98,12 @@ class AwardRules(Strict):
     levels: list[LabelLevel] = Field(default_factory=list)
 
 
+class PanelRules(Strict):
+    # Below this many assessors a panel is not formed, the coordinators are told when one shrinks below it
+    # (a declared conflict), and it does not consolidate. Files published before the rule existed get 2.
+    min_assessors: int = Field(default=2, ge=1, le=20)
+
+
 class CriteriaFile(Strict):
     schema_version: Literal[1]
     framework: str = Field(pattern=ID_PATTERN)
@@ -107,6 +113,7 @@ class CriteriaFile(Strict):
     scale: list[ScaleLevel] = Field(min_length=2)
     areas: list[Area] = Field(min_length=1)
     award_rules: AwardRules
+    panel: PanelRules = Field(default_factory=PanelRules)
 
     @field_validator("version", mode="before")
     @classmethod

@@ -31,23 +31,25 @@ def _staff(code: str, password: str) -> User:
         email, f"Demo {code}", Role.STAFF, by_code(code, "EE"), password=password)
 
 
-def recommend(assessment, staff: User, assessor: User, level: int = 2, recommendation: str = "award",
+def recommend(assessment, staff: User, panel: list[User], level: int = 2, recommendation: str = "award",
               reason: str = "The panel agrees with the municipality."):
-    """Take a submitted self-assessment through application, screening, a one-member panel, its review and
-    consolidation, with ``level`` for every criterion."""
+    """Take a submitted self-assessment through application, screening, a panel (``panel``, the first chairs; as
+    many as the criteria's minimum panel size asks for), their reviews and consolidation, with ``level`` for
+    every criterion."""
     application = services.create(assessment, staff)
     for action in (Action.SUBMIT, Action.START_SCREENING):
         services.change_status(application, action)
-    assignment.assign(application, [assessor], assessor, dt.date.today() + dt.timedelta(days=30))
+    assignment.assign(application, panel, panel[0], dt.date.today() + dt.timedelta(days=30))
     services.change_status(application, Action.ACCEPT)
     criteria = assessment_services.criteria_of(assessment)
     levels = {c.id: (level, "") for _a, c in criteria.criteria()}
-    reviews.save(application, assessor, levels, recommendation, "Reviewed", criteria, submit=True)
-    reviews.consolidate(application, assessor, levels, recommendation, reason, criteria)
+    for member in panel:
+        reviews.save(application, member, levels, recommendation, "Reviewed", criteria, submit=True)
+    reviews.consolidate(application, panel[0], levels, recommendation, reason, criteria)
     return application
 
 
-def _award(staff: User, round_, assessor: User, coordinator: User, awarded: dt.date, carry_from=None) -> Label:
+def _award(staff: User, round_, panel: list[User], coordinator: User, awarded: dt.date, carry_from=None) -> Label:
     assessment = assessment_services.start(staff.municipality, round_, staff, carry_from=carry_from)
     criteria = assessment_services.criteria_of(assessment)
     for area in criteria.areas:
@@ -57,7 +59,7 @@ def _award(staff: User, round_, assessor: User, coordinator: User, awarded: dt.d
         if not any(e.criterion_id == criterion.id for e in assessment.evidence):
             assessment_services.add_link(assessment, criterion.id, "Demo", "https://www.example.org/demo", staff)
     assessment_services.submit(assessment, staff)
-    application = recommend(assessment, staff, assessor, reason="Demo: the panel agrees.")
+    application = recommend(assessment, staff, panel, reason="Demo: the panel agrees.")
     decisions.decide(application, coordinator, "award", "")
     decisions.release_all(awarded)
     return db.session.scalar(select(Label).where(Label.application_id == application.id))
@@ -68,7 +70,7 @@ def seed_registry(password: str, framework: str, version: str) -> bool:
     if db.session.scalar(select(Label.id).limit(1)) is not None:
         return False
     today = dt.date.today()
-    assessor = accounts.find_user("hindaja3@demo.kaasav.ee")
+    panel = [accounts.find_user("hindaja3@demo.kaasav.ee"), accounts.find_user("hindaja1@demo.kaasav.ee")]
     coordinator = accounts.find_user("koordinaator@demo.kaasav.ee")
     stored = criteria_services.published(framework, version) or criteria_services.publish(framework, version)
     made: dict[str, Label] = {}
@@ -77,7 +79,7 @@ def seed_registry(password: str, framework: str, version: str) -> bool:
         for code, days_ago in cycle:
             staff = _staff(code, password)
             previous = made.get(code)
-            made[code] = _award(staff, round_, assessor, coordinator, today - dt.timedelta(days=days_ago),
+            made[code] = _award(staff, round_, panel, coordinator, today - dt.timedelta(days=days_ago),
                                 carry_from=previous.application.assessment if previous else None)
         criteria_services.close_round(round_)
     lifecycle.tick(today)

@@ -10,7 +10,8 @@ from labelapp.auth.permissions import access, authenticated, public
 from labelapp.core.models import AuditEntry, OutboxMessage, OutboxStatus
 from labelapp.core.urls import safe_next
 from labelapp.extensions import db
-from labelapp.pages.rules import can_manage_outbox, can_read_audit_log
+from labelapp.pages.rules import can_manage_outbox, can_read_audit_log, sees_short_panels
+from labelapp.panel import size
 
 bp = Blueprint("pages", __name__)
 
@@ -37,7 +38,8 @@ def set_language(code: str):
 @bp.route("/dashboard")
 @access(authenticated)
 def dashboard():
-    return render_template("pages/dashboard.html", user=current_user)
+    short = size.short_panels() if sees_short_panels(current_user) else []
+    return render_template("pages/dashboard.html", user=current_user, short_panels=short)
 
 
 def _parse_date(value: str | None) -> datetime | None:

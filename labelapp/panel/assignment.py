@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from labelapp.applications.models import Application
@@ -17,7 +18,7 @@ from labelapp.core import audit
 from labelapp.core.errors import DomainError
 from labelapp.core.types import utcnow
 from labelapp.extensions import db
-from labelapp.panel import notifications
+from labelapp.panel import notifications, size
 from labelapp.panel.models import ConflictDeclaration, PanelMember, Review
 from labelapp.panel.rules import CONFLICT_OPEN, FORMABLE
 
@@ -85,8 +86,9 @@ def assign(application: Application, members: list[User], chair: User, deadline:
            base_url: str | None = None) -> None:
     """Set the panel to exactly ``members`` with ``chair``; e-mail the newly assigned.
 
-    Raises PanelError for a conflicted or non-assessor member, a chair outside the panel, removing someone who
-    has submitted a review, or an application not in screening or review.
+    Raises PanelError for a conflicted or non-assessor member, fewer members than the criteria's minimum, a
+    chair outside the panel, removing someone who has submitted a review, or an application not in screening or
+    review.
     """
     if application.status not in FORMABLE:
         raise PanelError(_("A panel can be formed during screening or review."))
@@ -97,6 +99,12 @@ def assign(application: Application, members: list[User], chair: User, deadline:
     if blocked:
         raise PanelError(_("Cannot be assigned (conflict of interest or not an assessor): %(names)s",
                            names=", ".join(blocked)))
+    need = size.minimum(application)
+    if len(set(members)) < need:
+        raise PanelError(ngettext("The criteria of this application require at least %(num)d assessor on the "
+                                  "panel; you chose %(size)d.",
+                                  "The criteria of this application require at least %(num)d assessors on the "
+                                  "panel; you chose %(size)d.", need, size=len(set(members))))
     if deadline <= dt.date.today():
         raise PanelError(_("The deadline must be in the future."))
     reviewed = set(db.session.scalars(select(Review.user_id).where(Review.application_id == application.id,
@@ -125,7 +133,8 @@ def assign(application: Application, members: list[User], chair: User, deadline:
 
 
 def declare_conflict(application: Application, user: User, kind, note: str, base_url: str | None = None) -> None:
-    """An assessor declares a conflict: recorded, the assessor leaves the panel, the coordinators are told.
+    """An assessor declares a conflict: recorded, the assessor leaves the panel, the coordinators are told (once
+    more if the panel is now below the criteria's minimum size).
 
     Raises PanelError once the panel has recommended (what it judged stays as it was).
     """
@@ -139,6 +148,7 @@ def declare_conflict(application: Application, user: User, kind, note: str, base
     audit.record("panel.conflict", "application", application.id,
                  after={"assessor": user.id, "kind": kind.value, "note": note.strip()})
     notifications.conflict_declared(application, user, kind, note.strip(), base_url)
+    size.report_if_short(application, base_url)
 
 
 def remind_due(today: dt.date, days_before: int) -> int:

@@ -1,21 +1,25 @@
-"""Where the panel step answers lower steps' signals: an appeal sent to a new panel, reading evidence."""
+"""Where the panel step answers lower steps' signals: an appeal sent to a new panel, reading evidence, verifying
+the panel-verified scores."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from labelapp.applications.models import Application
 from labelapp.applications.services import status_changed
 from labelapp.applications.states import Action
+from labelapp.applications.verification import Checked, compare, rescore, scores_verification_requested
 from labelapp.assessment.rules import evidence_access_requested
 from labelapp.extensions import db
-from labelapp.panel.models import PanelMember
+from labelapp.panel.models import PanelDecision, PanelMember
 
 
 def connect() -> None:
     """Connect the receivers (idempotent: blinker keeps one connection per receiver)."""
     status_changed.connect(_dismiss_panel_for_appeal)
     evidence_access_requested.connect(_panel_reads_evidence)
+    scores_verification_requested.connect(_verify_panel_decisions)
 
 
 def _dismiss_panel_for_appeal(application: Application, action: Action) -> None:
@@ -29,3 +33,26 @@ def _panel_reads_evidence(assessment, user) -> bool:
     """The assessors on the panel of the application made from the assessment read its evidence."""
     return db.session.scalar(select(PanelMember.id).join(Application).where(
         Application.assessment_id == assessment.id, PanelMember.user_id == user.id).limit(1)) is not None
+
+
+def _verify_panel_decisions(batch: list[Application], criteria) -> Checked:
+    """Each decision's verified scores against the scoring engine on its panel levels with the survey inputs of
+    the application's snapshot (as ``reviews.consolidate`` computed them)."""
+    applications = {application.id: application for application in batch}
+    checked = Checked()
+    for decision in db.session.scalars(select(PanelDecision).where(PanelDecision.application_id.in_(
+            list(applications))).order_by(PanelDecision.id)):
+        if not decision.verified:
+            continue
+        application = applications[decision.application_id]
+
+        def recompute(decision=decision, application=application) -> dict:
+            levels = {cid: value["level"] for cid, value in decision.levels.items()}
+            return rescore(criteria(application), levels, application)
+
+        checked.count += 1
+        mismatch = compare(application, gettext("panel decision %(id)d", id=decision.id), decision.verified,
+                           recompute)
+        if mismatch:
+            checked.mismatches.append(mismatch)
+    return checked

@@ -14,6 +14,7 @@ from labelapp.panel.models import Clarification, PanelMember
 
 SUBJECTS = {"assigned": _l("You are assigned to assess an application"),
             "conflict": _l("An assessor declared a conflict of interest"),
+            "short": _l("A panel has too few assessors"),
             "reminder": _l("Reminder: your review is due"),
             "question": _l("The panel asks for clarification"),
             "answer": _l("The municipality answered the panel's question")}
@@ -33,6 +34,10 @@ def assigned(users: list[User], application: Application, deadline: dt.date, bas
 
 def conflict_declared(application: Application, assessor: User, kind, note: str, base_url: str | None) -> None:
     _send(active_coordinators(), application, "conflict", base_url, assessor=assessor, kind=kind, note=note)
+
+
+def panel_short(application: Application, size: int, minimum: int, base_url: str | None) -> None:
+    _send(active_coordinators(), application, "short", base_url, size=size, minimum=minimum)
 
 
 def review_due(member: PanelMember) -> None:

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from labelapp.applications.models import Application
-from labelapp.applications.services import change_status
+from labelapp.applications.services import change_status, score
 from labelapp.applications.states import Action
 from labelapp.auth.models import User
 from labelapp.core import audit
 from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
-from labelapp.criteria import scoring
 from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
+from labelapp.panel import size
 from labelapp.panel.models import PanelDecision, Review
 from labelapp.panel.rules import UNDER_REVIEW, sees_all_reviews
 
@@ -115,10 +116,20 @@ def consolidate(application: Application, chair: User, levels: dict[str, tuple[i
                 reasons: str, criteria: CriteriaFile) -> PanelDecision:
     """The chair records the panel level per criterion (with a reason where reviews disagree) and the
     recommendation; the verified score is the scoring engine on the panel levels. Moves the application to
-    'panel recommended'."""
+    'panel recommended'.
+
+    Raises ReviewError when the user is not the chair, the panel is below its criteria's minimum size, a review
+    is missing, or a level, the recommendation or a needed reason is missing."""
     seat = member(application, chair)
     if seat is None or not seat.is_chair:
         raise ReviewError(_("Only the panel's chair consolidates."))
+    need = size.minimum(application)
+    if len(application.panel) < need:
+        raise ReviewError(ngettext("The panel has %(num)d assessor, below the minimum of %(minimum)d that the "
+                                   "criteria set. The coordinator completes the panel before it consolidates.",
+                                   "The panel has %(num)d assessors, below the minimum of %(minimum)d that the "
+                                   "criteria set. The coordinator completes the panel before it consolidates.",
+                                   len(application.panel), minimum=need))
     reviews = visible_reviews(application, chair)
     waiting = [m.user.name for m in application.panel if not any(r.user_id == m.user_id for r in reviews)]
     if waiting:
@@ -132,14 +143,12 @@ def consolidate(application: Application, chair: User, levels: dict[str, tuple[i
     if unexplained:
         raise ReviewError(_("Explain the panel level where the reviews disagree: %(ids)s",
                             ids=", ".join(unexplained)))
-    survey = application.snapshot["inputs"]["survey"]
-    figures = scoring.SurveyFigures(survey["value"], survey["ci_low"], survey["ci_high"], survey["n"]) \
-        if survey else None
-    verified = scoring.evaluate(criteria, {cid: level for cid, (level, _r) in levels.items()}, figures)
+    verified = score(criteria, {cid: level for cid, (level, _r) in levels.items()},
+                     application.snapshot["inputs"]["survey"])
     decision = PanelDecision(application_id=application.id, recommendation=recommendation, reasons=reasons.strip(),
                              levels={cid: {"level": level, "reason": reason.strip()}
                                      for cid, (level, reason) in levels.items()},
-                             verified=asdict(verified), decided_by_id=chair.id)
+                             verified=verified, decided_by_id=chair.id)
     db.session.add(decision)
     db.session.flush()
     change_status(application, Action.RECOMMEND, reasons)

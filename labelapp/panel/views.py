@@ -13,7 +13,7 @@ from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_st
 from labelapp.core.errors import StaleState
 from labelapp.core.forms import commit_or_flash, commit_or_report, flash_form_errors, form_status
 from labelapp.extensions import db
-from labelapp.panel import analytics, assignment, clarification, reviews
+from labelapp.panel import analytics, assignment, clarification, reviews, size
 from labelapp.panel.forms import (
     RECOMMENDATION_CHOICES,
     AnswerForm,
@@ -181,7 +181,7 @@ def answer_form(application) -> AnswerForm:
 @detail_section(10, "panel/_detail_panel.html")
 def _panel_section(application, user) -> dict:
     return {"can_form_panel": can_form_panel(user, application), "can_review": can_review(user, application),
-            "can_consolidate": can_consolidate(user, application)}
+            "can_consolidate": can_consolidate(user, application), "short": size.shortfall(application)}
 
 
 @detail_section(20, "panel/_detail_assessment.html")

@@ -7,10 +7,11 @@ import pytest
 from labelapp.applications import services
 from labelapp.applications.models import Application
 from labelapp.applications.states import Action
+from labelapp.auth.models import Role
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
 from labelapp.panel import assignment as panel
-from tests.support.factories import application_from
+from tests.support.factories import application_from, make_user
 from tests.support.web import csrf_token, login
 
 # (method, path after /applications/<id>, the role whose action it is)
@@ -30,7 +31,8 @@ def application_id(app, users):
     with app.test_request_context():
         application = application_from(find_user(users["staff"]), steps=(Action.SUBMIT, Action.START_SCREENING))
         chair = find_user(users["assessor"])
-        panel.assign(application, [chair], chair, dt.date.today() + dt.timedelta(days=10))
+        panel.assign(application, [chair, make_user(Role.ASSESSOR, commit=False)], chair,
+                     dt.date.today() + dt.timedelta(days=10))
         services.change_status(application, Action.ACCEPT)
         db.session.commit()
         return application.id

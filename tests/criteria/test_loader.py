@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from labelapp.criteria.loader import CriteriaFileError, parse, read
+from labelapp.criteria.schema import CriteriaFile
 
 ROOT = Path(__file__).resolve().parents[2] / "criteria"
 FIRST = ROOT / "kaasav-omavalitsus" / "2025.1.yaml"
@@ -103,3 +104,18 @@ def test_file_name_must_match_framework_and_version(tmp_path):
 def test_version_written_as_number_is_kept_as_text():
     document = shipped() | {"version": 2025.1}
     assert parse(FIRST, yaml.safe_dump(document).encode()).version == "2025.1"
+
+
+def test_panel_minimum_is_read_from_the_file_and_is_2_when_absent():
+    assert parse(FIRST, FIRST.read_bytes()).panel.min_assessors == 2
+    document = shipped() | {"panel": {"min_assessors": 3}}
+    assert parse(FIRST, yaml.safe_dump(document, allow_unicode=True).encode()).panel.min_assessors == 3
+    with pytest.raises(CriteriaFileError) as caught:
+        parse(FIRST, yaml.safe_dump(shipped() | {"panel": {"min_assessors": 0}}, allow_unicode=True).encode())
+    assert "greater than or equal to 1" in dict(caught.value.problems)["panel.min_assessors"]
+
+
+def test_content_published_before_the_panel_rule_still_validates_with_a_minimum_of_2():
+    content = parse(FIRST, FIRST.read_bytes()).model_dump(mode="json")
+    del content["panel"]
+    assert CriteriaFile.model_validate(content).panel.min_assessors == 2

@@ -116,6 +116,12 @@ def test_diff_lists_added_removed_changed_and_rules(runner):
     assert "award_rules.survey.applies_to: 'value' → 'ci_lower'" in output
 
 
+def test_diff_lists_a_changed_panel_minimum(runner, criteria_dir):
+    path = criteria_dir / "kaasav-omavalitsus" / "2026.1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\npanel:\n  min_assessors: 3\n", encoding="utf-8")
+    assert "panel.min_assessors: 2 → 3" in runner.invoke(args=["criteria", "diff", "2025.1", "2026.1"]).output
+
+
 def test_coordinator_publishes_and_opens_a_round_in_the_browserless_ui(app, client, login_as):
     login_as("coordinator")
     page = client.get("/admin/criteria/").get_data(as_text=True)

@@ -93,9 +93,10 @@ def application_from(staff: User, level: int = 2, steps=(), round_=None):
 
 
 def recommended_application(staff: User, assessor: User, level: int = 2, recommendation: str = "award",
-                            assessment=None):
-    """An application taken through screening, a one-member panel and consolidation (from a new assessment in a
-    newly opened round, or from ``assessment``, which must be submitted). Needs a request context."""
+                            assessment=None, second: User | None = None):
+    """An application taken through screening, a two-member panel chaired by ``assessor`` (with ``second``, or a
+    new assessor) and consolidation, from a new assessment in a newly opened round or from ``assessment``, which
+    must be submitted. Needs a request context."""
     import datetime as dt
 
     from labelapp.applications import services as applications
@@ -106,14 +107,16 @@ def recommended_application(staff: User, assessor: User, level: int = 2, recomme
     if assessment is None:
         assessment = filled_assessment(staff, open_round(), level=level)
         assessment_services.submit(assessment, staff)
+    second = second or make_user(Role.ASSESSOR, commit=False)
     application = applications.create(assessment, staff)
     applications.change_status(application, Action.SUBMIT)
     applications.change_status(application, Action.START_SCREENING)
-    assignment.assign(application, [assessor], assessor, dt.date.today() + dt.timedelta(days=30))
+    assignment.assign(application, [assessor, second], assessor, dt.date.today() + dt.timedelta(days=30))
     applications.change_status(application, Action.ACCEPT)
     criteria = assessment_services.criteria_of(assessment)
     panel_levels = dict.fromkeys((criterion.id for _area, criterion in criteria.criteria()), (level, ""))
-    reviews.save(application, assessor, panel_levels, recommendation, "Reviewed", criteria, submit=True)
+    for member in (second, assessor):
+        reviews.save(application, member, panel_levels, recommendation, "Reviewed", criteria, submit=True)
     reviews.consolidate(application, assessor, panel_levels, recommendation,
                         "The panel agrees with the municipality.", criteria)
     db.session.commit()
@@ -132,11 +135,12 @@ def awarded_labels(codes: list[str], assessor: User, coordinator: User, today=No
     from labelapp.municipalities.lookup import by_code
 
     round_ = criteria_services.current_round() or open_round()
+    second = make_user(Role.ASSESSOR, commit=False)
     for code in codes:
         staff = make_user(Role.STAFF, code, commit=False)
         assessment = filled_assessment(staff, round_, level=2)
         assessment_services.submit(assessment, staff)
-        application = recommended_application(staff, assessor, assessment=assessment)
+        application = recommended_application(staff, assessor, assessment=assessment, second=second)
         decisions.decide(application, coordinator, "award", "")
     decisions.release_all(today or dt.date.today())
     db.session.commit()
