@@ -146,12 +146,12 @@ def use_token(raw: str, purpose: TokenPurpose, new_password: str) -> User:
     return user
 
 
-def send_token_mail(user: User, purpose: TokenPurpose, raw: str, base_url: str | None) -> None:
+def send_token_mail(user: User, purpose: TokenPurpose, raw: str) -> None:
     endpoint = "auth.accept_invitation" if purpose == TokenPurpose.INVITE else "auth.reset_password"
     subject = (_l("Invitation to the inclusive municipality label service") if purpose == TokenPurpose.INVITE
                else _l("Password reset for the inclusive municipality label service"))
     mail.queue_bilingual(user.email, subject, f"auth/mail/{purpose.value}.txt", user=user,
-                         link=mail.absolute_link(endpoint, base_url, token=raw), hours=_token_hours(purpose))
+                         link=mail.absolute_link(endpoint, token=raw), hours=_token_hours(purpose))
 
 
 def _token_hours(purpose: TokenPurpose) -> int:
@@ -159,23 +159,23 @@ def _token_hours(purpose: TokenPurpose) -> int:
 
 
 def invite_user(
-    email: str, name: str, role: Role, municipality: Municipality | None, base_url: str | None = None
+    email: str, name: str, role: Role, municipality: Municipality | None
 ) -> User:
     """Create an account without a password and e-mail an invitation link to set one."""
     user = create_user(email, name, role, municipality)
     raw = issue_token(user, TokenPurpose.INVITE)
-    send_token_mail(user, TokenPurpose.INVITE, raw, base_url)
+    send_token_mail(user, TokenPurpose.INVITE, raw)
     audit.record("user.invite", "user", user.id, after={"email": user.email})
     return user
 
 
-def request_password_reset(email: str, base_url: str | None = None) -> None:
+def request_password_reset(email: str) -> None:
     """E-mail a reset link if an active account with a password exists; silent otherwise (no enumeration)."""
     user = find_user(email)
     if user is None or not user.active or user.password_hash is None:
         return
     raw = issue_token(user, TokenPurpose.RESET)
-    send_token_mail(user, TokenPurpose.RESET, raw, base_url)
+    send_token_mail(user, TokenPurpose.RESET, raw)
     audit.record("user.password_reset_requested", "user", user.id, actor=user)
 
 

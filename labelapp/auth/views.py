@@ -102,7 +102,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, base_url=request.host_url)
+        services.request_password_reset(form.email.data)
         db.session.commit()
         flash(_("If an account uses that address, a link to set a new password is on its way."), "success")
         return redirect(url_for("auth.login"))

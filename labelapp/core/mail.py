@@ -25,11 +25,12 @@ _NEW = "outbox_new"
 _COMMITTED = "outbox_committed"
 
 
-def absolute_link(endpoint: str, base_url: str | None = None, **values) -> str:
-    """An absolute link for e-mails. Built from the URL map rather than url_for, since mail is also sent from
-    the command line, where there is no request (then PUBLIC_BASE_URL gives the host)."""
+def absolute_link(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, always under PUBLIC_BASE_URL: never from a request's Host header, which the
+    client chooses (a reset link pointing at another site hands it the token). Built from the URL map rather
+    than url_for, so that it is the same from the command line, where there is no request."""
     path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def queue_bilingual(to_address: str, subject, template: str, subject_detail: str = "", **context) -> OutboxMessage:
