@@ -43,11 +43,15 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": None,  # default: EVIDENCE_MAX_BYTES + 1 MiB
     # Office files (ZIP archives) may unpack to at most this much before any parser reads them.
     "ARCHIVE_MAX_UNCOMPRESSED_BYTES": 512 * 1024 * 1024,
-    # Throttling of failed logins: LOGIN_MAX_FAILURES failures of one account (or LOGIN_MAX_FAILURES_CLIENT
-    # from one client address, which may be a whole office) within LOGIN_WINDOW_SECONDS lock further
-    # attempts until the oldest of them leaves the window.
+    # Throttling of failed logins (labelapp/auth/throttle.py), over a sliding window of LOGIN_WINDOW_SECONDS:
+    # LOGIN_MAX_FAILURES failures of one account from one client address, or LOGIN_MAX_FAILURES_ACCOUNT from
+    # any, lock that account until the oldest leaves the window; an address whose failures concern more than
+    # LOGIN_CLIENT_FREE_ACCOUNTS accounts waits 2**k seconds (k accounts beyond those), at most
+    # LOGIN_CLIENT_MAX_DELAY_SECONDS, after its latest failure.
     "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_MAX_FAILURES_CLIENT": 20,
+    "LOGIN_MAX_FAILURES_ACCOUNT": 20,
+    "LOGIN_CLIENT_FREE_ACCOUNTS": 5,
+    "LOGIN_CLIENT_MAX_DELAY_SECONDS": 120,
     "LOGIN_WINDOW_SECONDS": 15 * 60,
     "TOKEN_HOURS_RESET": 2,
     "TOKEN_HOURS_INVITE": 7 * 24,

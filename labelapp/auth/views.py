@@ -17,6 +17,7 @@ from labelapp.auth.forms import (
 )
 from labelapp.auth.models import AssessorTie, TieKind, TokenPurpose
 from labelapp.auth.permissions import access, authenticated, can_declare_ties, public
+from labelapp.auth.throttle import LockScope
 from labelapp.core import audit
 from labelapp.core.forms import commit_or_report, form_status
 from labelapp.core.urls import safe_next
@@ -53,13 +54,15 @@ def login():
 
 
 def _refusal(field, result: services.LoginResult) -> int:
-    if result.locked_until is not None:
-        field.errors.append(
-            _("Too many failed attempts. Try again after %(time)s, or reset your password.",
-              time=format_datetime(result.locked_until, "short"))
-        )
-        return 429
-    return 422
+    if result.lock is None:
+        return 422
+    when = format_datetime(result.lock.until, "medium")
+    if result.lock.scope == LockScope.ADDRESS:
+        field.errors.append(_("Too many failed logins from your network address, for several accounts. "
+                              "Try again after %(time)s.", time=when))
+    else:
+        field.errors.append(_("Too many failed logins for this account. Try again after %(time)s.", time=when))
+    return 429
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
