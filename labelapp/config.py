@@ -53,6 +53,10 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_CLIENT_FREE_ACCOUNTS": 5,
     "LOGIN_CLIENT_MAX_DELAY_SECONDS": 120,
     "LOGIN_WINDOW_SECONDS": 15 * 60,
+    # "Forgot your password?": at most this many reset e-mails per account, and requests per client address,
+    # in an hour (more are answered the same way and do nothing).
+    "RESET_MAX_MAILS_PER_ACCOUNT": 3,
+    "RESET_MAX_REQUESTS_PER_CLIENT": 10,
     "TOKEN_HOURS_RESET": 2,
     "TOKEN_HOURS_INVITE": 7 * 24,
     "PASSWORD_MIN_LENGTH": 12,

@@ -177,3 +177,22 @@ class LoginAttempt(db.Model):
         Index("ix_login_attempt_email_at", "email", "at"),
         Index("ix_login_attempt_client_at", "client", "at"),
     )
+
+
+class ResetRequest(db.Model):
+    """A "forgot password" request, stored the same way whether or not the address has an account; the token
+    and the e-mail are made after the response is sent (``resets.handle_pending``)."""
+
+    __tablename__ = "reset_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    email: Mapped[str] = mapped_column(String(255))
+    client: Mapped[str] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mailed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_reset_request_email_at", "email", "at"),
+        Index("ix_reset_request_client_at", "client", "at"),
+    )

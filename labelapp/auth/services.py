@@ -170,16 +170,6 @@ def invite_user(
     return user
 
 
-def request_password_reset(email: str) -> None:
-    """E-mail a reset link if an active account with a password exists; silent otherwise (no enumeration)."""
-    user = find_user(email)
-    if user is None or not user.active or user.password_hash is None:
-        return
-    raw = issue_token(user, TokenPurpose.RESET)
-    send_token_mail(user, TokenPurpose.RESET, raw)
-    audit.record("user.password_reset_requested", "user", user.id, actor=user)
-
-
 def change_password(user: User, current: str, new: str) -> None:
     """Change a password knowing the current one; ends the user's other sessions."""
     if not passwords.verify_password(user.password_hash, current):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from labelapp.core.models import OutboxMessage
 from labelapp.extensions import db
-from tests.support.web import csrf_token, submit
+from tests.support.web import csrf_token, sent, submit
 
 BASE = "https://label.example.ee"
 PACKAGE = Path(__file__).resolve().parents[2] / "labelapp"
@@ -28,7 +28,7 @@ def forgot(client, email: str, host: str):
     """Post the form as a browser would that reached the app under ``host`` (its session cookie included)."""
     token = csrf_token(client.get("/password/forgot").get_data(as_text=True))
     client.set_cookie("session", client.get_cookie("session").value, domain=host.split(":")[0])
-    return client.post("/password/forgot", data={"email": email, "csrf_token": token}, headers={"Host": host})
+    return sent(client.post("/password/forgot", data={"email": email, "csrf_token": token}, headers={"Host": host}))
 
 
 def test_reset_request_with_a_foreign_host_is_refused_and_sends_nothing(app, client, users):
