@@ -45,9 +45,10 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Second factor (RFC 6238 TOTP): the shared secret once confirmed, and the newest time step accepted
-    # (a code is good once). Required for coordinators and assessors, optional for staff.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Second factor (RFC 6238 TOTP): the shared secret once confirmed, encrypted with the instance's secrets
+    # key (core.keys.seal; read it with second_factor.secret_of), and the newest time step accepted (a code is
+    # good once). Required for coordinators and assessors, optional for staff.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column()
 
     municipality: Mapped[Municipality | None] = relationship()
