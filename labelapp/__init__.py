@@ -16,11 +16,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     from labelapp.config import load_config
 
     load_config(app, test_config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Take the client address from X-Forwarded-For only when proxies are configured (PROXY_FIX_X_FOR), and
+    then only the hops those proxies appended: a header a client sends itself is not believed."""
+    hops = app.config["PROXY_FIX_X_FOR"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_extensions(app: Flask) -> None:
@@ -107,13 +118,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from labelapp.core import mail
-    from labelapp.core.http import register_error_handlers, register_security_headers
+    from labelapp.core.http import register_error_handlers, register_security_headers, register_trusted_hosts
     from labelapp.core.templating import register_template_helpers
 
     mail.register(app)
     from labelapp.auth import permissions, sessions
 
     sessions.register(app)
+    register_trusted_hosts(app)
     register_security_headers(app)
     register_error_handlers(app)
     register_template_helpers(app)

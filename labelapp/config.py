@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -41,12 +43,20 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": None,  # default: EVIDENCE_MAX_BYTES + 1 MiB
     # Office files (ZIP archives) may unpack to at most this much before any parser reads them.
     "ARCHIVE_MAX_UNCOMPRESSED_BYTES": 512 * 1024 * 1024,
-    # Throttling of failed logins: LOGIN_MAX_FAILURES failures of one account (or LOGIN_MAX_FAILURES_CLIENT
-    # from one client address, which may be a whole office) within LOGIN_WINDOW_SECONDS lock further
-    # attempts until the oldest of them leaves the window.
+    # Throttling of failed logins (labelapp/auth/throttle.py), over a sliding window of LOGIN_WINDOW_SECONDS:
+    # LOGIN_MAX_FAILURES failures of one account from one client address, or LOGIN_MAX_FAILURES_ACCOUNT from
+    # any, lock that account until the oldest leaves the window; an address whose failures concern more than
+    # LOGIN_CLIENT_FREE_ACCOUNTS accounts waits 2**k seconds (k accounts beyond those), at most
+    # LOGIN_CLIENT_MAX_DELAY_SECONDS, after its latest failure.
     "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_MAX_FAILURES_CLIENT": 20,
+    "LOGIN_MAX_FAILURES_ACCOUNT": 20,
+    "LOGIN_CLIENT_FREE_ACCOUNTS": 5,
+    "LOGIN_CLIENT_MAX_DELAY_SECONDS": 120,
     "LOGIN_WINDOW_SECONDS": 15 * 60,
+    # "Forgot your password?": at most this many reset e-mails per account, and requests per client address,
+    # in an hour (more are answered the same way and do nothing).
+    "RESET_MAX_MAILS_PER_ACCOUNT": 3,
+    "RESET_MAX_REQUESTS_PER_CLIENT": 10,
     "TOKEN_HOURS_RESET": 2,
     "TOKEN_HOURS_INVITE": 7 * 24,
     "PASSWORD_MIN_LENGTH": 12,
@@ -63,8 +73,15 @@ DEFAULTS: dict[str, object] = {
     "SMTP_TIMEOUT": 10,
     "MAIL_FROM": "Kaasav omavalitsus <noreply@localhost>",
     "MAIL_MAX_ATTEMPTS": 8,
-    # Absolute base for links in e-mails sent from the command line (no request to take it from).
-    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # The site's public address: every link in every e-mail is built from it, never from a request's Host
+    # header. Required in production (https); elsewhere it defaults to DEVELOPMENT_BASE_URL.
+    "PUBLIC_BASE_URL": None,
+    # Host names requests may carry (Flask's own setting; others get a 400). Default: PUBLIC_BASE_URL's
+    # host, and outside production also localhost and 127.0.0.1.
+    "TRUSTED_HOSTS": None,
+    # Reverse proxies in front of the app that append to X-Forwarded-For (Werkzeug's ProxyFix). 0: no proxy,
+    # the header is ignored and the client address is the connection's; 1: one proxy (e.g. nginx), …
+    "PROXY_FIX_X_FOR": 0,
     "AUDIT_PAGE_SIZE": 50,
     # Refused requests (CSRF failures, 403s) are logged at most once per client address in this many seconds
     # (per process); the next line says how many were held back.
@@ -94,7 +111,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 # Environment variable -> (config key, converter)
-ENVIRONMENT: dict[str, tuple[str, type]] = {
+ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "LABELAPP_ENV": ("LABELAPP_ENV", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SECRET_KEY": ("SECRET_KEY", str),
@@ -105,7 +122,12 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "SMTP_SECURITY": ("SMTP_SECURITY", str),
     "MAIL_FROM": ("MAIL_FROM", str),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+    "TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda value: [host.strip() for host in value.split(",") if host.strip()]),
+    "PROXY_FIX_X_FOR": ("PROXY_FIX_X_FOR", int),
 }
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1")
 
 
 class ConfigError(RuntimeError):
@@ -140,6 +162,35 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
         if app.debug:
             raise ConfigError("Debug mode is on in the production configuration; unset FLASK_DEBUG.")
+    _public_address(app)
+
+
+def _public_address(app: Flask) -> None:
+    """Check PUBLIC_BASE_URL (required in production) and derive TRUSTED_HOSTS from it when unset."""
+    config = app.config
+    production = is_production(app)
+    if not config.get("PUBLIC_BASE_URL"):
+        if production:
+            raise ConfigError("PUBLIC_BASE_URL is not set: e-mail links need the site's public address, "
+                              "e.g. PUBLIC_BASE_URL=https://label.example.ee")
+        config["PUBLIC_BASE_URL"] = DEVELOPMENT_BASE_URL
+    parts = urlsplit(config["PUBLIC_BASE_URL"])
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise ConfigError(f"PUBLIC_BASE_URL must be an address such as https://label.example.ee, "
+                          f"not {config['PUBLIC_BASE_URL']!r}")
+    if production and parts.scheme != "https":
+        raise ConfigError("PUBLIC_BASE_URL must start with https:// in production (cookies are Secure).")
+    config["PUBLIC_BASE_URL"] = config["PUBLIC_BASE_URL"].rstrip("/")
+    if not config.get("TRUSTED_HOSTS"):
+        hosts = [parts.hostname] + ([] if production else [h for h in DEVELOPMENT_HOSTS if h != parts.hostname])
+        config["TRUSTED_HOSTS"] = hosts
+    try:
+        config["PROXY_FIX_X_FOR"] = int(config["PROXY_FIX_X_FOR"])
+    except (TypeError, ValueError):
+        raise ConfigError("PROXY_FIX_X_FOR must be a whole number of proxies (0 for none).") from None
+    if config["PROXY_FIX_X_FOR"] < 0:
+        raise ConfigError("PROXY_FIX_X_FOR must be a whole number of proxies (0 for none).")
 
 
 def is_production(app: Flask) -> bool:

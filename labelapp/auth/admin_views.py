@@ -41,8 +41,7 @@ def invite():
     form = InviteForm()
     form.municipality.choices = municipality_choices(blank=_("— none —"))
     if form.validate_on_submit() and commit_or_report(form.email, lambda: services.invite_user(
-            form.email.data, form.name.data, Role(form.role.data), _chosen_municipality(form),
-            base_url=request.host_url)):
+            form.email.data, form.name.data, Role(form.role.data), _chosen_municipality(form))):
         flash(_("Invitation sent to %(email)s.", email=services.normalise_email(form.email.data)), "success")
         return redirect(url_for("users.index"))
     return render_template("users/invite.html", form=form), form_status(form)
@@ -75,7 +74,7 @@ def resend_invitation(user_id: int):
     if user.password_hash is not None:
         abort(409)
     raw = services.issue_token(user, TokenPurpose.INVITE)
-    services.send_token_mail(user, TokenPurpose.INVITE, raw, request.host_url)
+    services.send_token_mail(user, TokenPurpose.INVITE, raw)
     audit.record("user.invite_resent", "user", user.id)
     db.session.commit()
     flash(_("A new invitation was sent to %(email)s.", email=user.email), "success")

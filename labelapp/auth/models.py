@@ -45,9 +45,10 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Second factor (RFC 6238 TOTP): the shared secret once confirmed, and the newest time step accepted
-    # (a code is good once). Required for coordinators and assessors, optional for staff.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Second factor (RFC 6238 TOTP): the shared secret once confirmed, encrypted with the instance's secrets
+    # key (core.keys.seal; read it with second_factor.secret_of), and the newest time step accepted (a code is
+    # good once). Required for coordinators and assessors, optional for staff.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None] = mapped_column()
 
     municipality: Mapped[Municipality | None] = relationship()
@@ -176,4 +177,23 @@ class LoginAttempt(db.Model):
     __table_args__ = (
         Index("ix_login_attempt_email_at", "email", "at"),
         Index("ix_login_attempt_client_at", "client", "at"),
+    )
+
+
+class ResetRequest(db.Model):
+    """A "forgot password" request, stored the same way whether or not the address has an account; the token
+    and the e-mail are made after the response is sent (``resets.handle_pending``)."""
+
+    __tablename__ = "reset_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    email: Mapped[str] = mapped_column(String(255))
+    client: Mapped[str] = mapped_column(String(64))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    mailed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_reset_request_email_at", "email", "at"),
+        Index("ix_reset_request_client_at", "client", "at"),
     )

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from labelapp.auth.models import RecoveryCode, User
-from labelapp.core import audit
+from labelapp.core import audit, keys
 from labelapp.core.types import utcnow
 from labelapp.extensions import db
 
@@ -29,6 +29,11 @@ def required_for(user: User) -> bool:
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+def secret_of(user: User) -> str | None:
+    """The user's TOTP shared secret in the clear (it is stored encrypted)."""
+    return keys.unseal(user.totp_secret) if user.totp_secret is not None else None
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -70,7 +75,7 @@ def enrol(user: User, secret: str, code: str) -> list[str] | None:
     step = matching_step(secret, code)
     if step is None:
         return None
-    user.totp_secret = secret
+    user.totp_secret = keys.seal(secret)
     user.totp_last_step = step
     codes = replace_recovery_codes(user)
     audit.record("user.second_factor_on", "user", user.id)
@@ -103,7 +108,7 @@ def check(user: User, code: str) -> bool:
     """Accept a current TOTP code not used before, or an unused recovery code (which is then spent)."""
     if user.totp_secret is None:
         return False
-    step = matching_step(user.totp_secret, code)
+    step = matching_step(secret_of(user), code)
     if step is not None:
         if user.totp_last_step is not None and step <= user.totp_last_step:
             return False  # replayed: each code (and any older one) is good once

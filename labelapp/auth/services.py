@@ -8,14 +8,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
-from labelapp.auth import passwords, second_factor
+from labelapp.auth import passwords, second_factor, throttle
 from labelapp.auth.models import (
     AssessorTie,
     AttemptOutcome,
@@ -26,6 +26,7 @@ from labelapp.auth.models import (
     TokenPurpose,
     User,
 )
+from labelapp.auth.throttle import Lock
 from labelapp.core import audit, mail
 from labelapp.core.errors import DomainError
 from labelapp.core.types import utcnow
@@ -146,12 +147,12 @@ def use_token(raw: str, purpose: TokenPurpose, new_password: str) -> User:
     return user
 
 
-def send_token_mail(user: User, purpose: TokenPurpose, raw: str, base_url: str | None) -> None:
+def send_token_mail(user: User, purpose: TokenPurpose, raw: str) -> None:
     endpoint = "auth.accept_invitation" if purpose == TokenPurpose.INVITE else "auth.reset_password"
     subject = (_l("Invitation to the inclusive municipality label service") if purpose == TokenPurpose.INVITE
                else _l("Password reset for the inclusive municipality label service"))
     mail.queue_bilingual(user.email, subject, f"auth/mail/{purpose.value}.txt", user=user,
-                         link=mail.absolute_link(endpoint, base_url, token=raw), hours=_token_hours(purpose))
+                         link=mail.absolute_link(endpoint, token=raw), hours=_token_hours(purpose))
 
 
 def _token_hours(purpose: TokenPurpose) -> int:
@@ -159,24 +160,14 @@ def _token_hours(purpose: TokenPurpose) -> int:
 
 
 def invite_user(
-    email: str, name: str, role: Role, municipality: Municipality | None, base_url: str | None = None
+    email: str, name: str, role: Role, municipality: Municipality | None
 ) -> User:
     """Create an account without a password and e-mail an invitation link to set one."""
     user = create_user(email, name, role, municipality)
     raw = issue_token(user, TokenPurpose.INVITE)
-    send_token_mail(user, TokenPurpose.INVITE, raw, base_url)
+    send_token_mail(user, TokenPurpose.INVITE, raw)
     audit.record("user.invite", "user", user.id, after={"email": user.email})
     return user
-
-
-def request_password_reset(email: str, base_url: str | None = None) -> None:
-    """E-mail a reset link if an active account with a password exists; silent otherwise (no enumeration)."""
-    user = find_user(email)
-    if user is None or not user.active or user.password_hash is None:
-        return
-    raw = issue_token(user, TokenPurpose.RESET)
-    send_token_mail(user, TokenPurpose.RESET, raw, base_url)
-    audit.record("user.password_reset_requested", "user", user.id, actor=user)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -198,58 +189,25 @@ def change_password(user: User, current: str, new: str) -> None:
 @dataclass
 class LoginResult:
     user: User | None
-    locked_until: datetime | None = None
+    lock: Lock | None = None
 
     @property
     def ok(self) -> bool:
         return self.user is not None
 
 
-def _locked_until(column, value: str, limit: int, since: datetime | None) -> datetime | None:
-    """When the sliding window will have fewer than ``limit`` failures for this key, if it has that many now."""
-    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    start = utcnow() - window
-    if since is not None and since > start:
-        start = since
-    recent = list(
-        db.session.scalars(
-            select(LoginAttempt.at)
-            .where(column == value, LoginAttempt.outcome == AttemptOutcome.FAILURE, LoginAttempt.at > start)
-            .order_by(LoginAttempt.at.desc())
-            .limit(limit)
-        )
-    )
-    if len(recent) < limit:
-        return None
-    return min(recent) + window
-
-
-def _last_success(email: str) -> datetime | None:
-    return db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.email == email, LoginAttempt.outcome == AttemptOutcome.SUCCESS
-        )
-    )
-
-
-def _throttled(email: str, client: str) -> datetime | None:
-    config = current_app.config
-    locked = _locked_until(LoginAttempt.email, email, config["LOGIN_MAX_FAILURES"], _last_success(email))
-    locked_client = _locked_until(LoginAttempt.client, client, config["LOGIN_MAX_FAILURES_CLIENT"], None)
-    return max(filter(None, [locked, locked_client]), default=None)
-
-
 def authenticate(email: str, password: str, client: str) -> LoginResult:
-    """Check a login's password, throttled per account and per client address; every attempt is audited.
+    """Check a login's password, throttled per account and per client address (``throttle``); every attempt
+    is audited.
 
-    Returns the user on success. When locked, the password is not checked and ``locked_until`` says until
-    when. Unknown accounts cost the same time and count the same as wrong passwords. For an account with a
-    second factor, a right password is only half a login: no success is stored (a success resets the
-    account's failure count, which would otherwise let the second factor be guessed without limit).
-    """
+    Returns the user on success. When locked, the password is not checked and ``lock`` says until when and
+    whether the account or the address is locked. Unknown accounts cost the same time and count the same as
+    wrong passwords. For an account with a second factor, a right password is only half a login: no success
+    is stored (a success resets the account's failure count, which would otherwise let the second factor be
+    guessed without limit)."""
     email = normalise_email(email)[:255]
     client = (client or "unknown")[:64]
-    locked = _throttled(email, client)
+    locked = throttle.lock_for(email, client)
     user = find_user(email)
     if locked is not None:
         outcome = AttemptOutcome.THROTTLED
@@ -277,7 +235,7 @@ def authenticate(email: str, password: str, client: str) -> LoginResult:
 def authenticate_second_factor(user: User, code: str, client: str) -> LoginResult:
     """The login's second step: a TOTP or recovery code, counted against the same throttle as passwords."""
     client = (client or "unknown")[:64]
-    locked = _throttled(user.email, client)
+    locked = throttle.lock_for(user.email, client)
     if locked is not None:
         outcome = AttemptOutcome.THROTTLED
     elif user.is_active and second_factor.check(user, code):

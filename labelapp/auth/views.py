@@ -1,12 +1,23 @@
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from labelapp.auth import second_factor, services, sessions
+from labelapp.auth import resets, second_factor, services, sessions
 from labelapp.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -17,7 +28,8 @@ from labelapp.auth.forms import (
 )
 from labelapp.auth.models import AssessorTie, TieKind, TokenPurpose
 from labelapp.auth.permissions import access, authenticated, can_declare_ties, public
-from labelapp.core import audit
+from labelapp.auth.throttle import LockScope
+from labelapp.core import audit, mail
 from labelapp.core.forms import commit_or_report, form_status
 from labelapp.core.urls import safe_next
 from labelapp.extensions import db
@@ -53,13 +65,15 @@ def login():
 
 
 def _refusal(field, result: services.LoginResult) -> int:
-    if result.locked_until is not None:
-        field.errors.append(
-            _("Too many failed attempts. Try again after %(time)s, or reset your password.",
-              time=format_datetime(result.locked_until, "short"))
-        )
-        return 429
-    return 422
+    if result.lock is None:
+        return 422
+    when = format_datetime(result.lock.until, "medium")
+    if result.lock.scope == LockScope.ADDRESS:
+        field.errors.append(_("Too many failed logins from your network address, for several accounts. "
+                              "Try again after %(time)s.", time=when))
+    else:
+        field.errors.append(_("Too many failed logins for this account. Try again after %(time)s.", time=when))
+    return 429
 
 
 @bp.route("/login/second-factor", methods=["GET", "POST"])
@@ -102,11 +116,31 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, base_url=request.host_url)
+        resets.request_reset(form.email.data, request.remote_addr)
         db.session.commit()
+        after_this_request(_handle_resets_once_sent)
         flash(_("If an account uses that address, a link to set a new password is on its way."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), form_status(form)
+
+
+def _handle_resets_once_sent(response):
+    """Make the token and the e-mail after the response has gone (the WSGI server closes it then), so that the
+    answer neither waits for them nor shows by its timing whether the account exists."""
+    app = current_app._get_current_object()
+
+    def handle():
+        with app.app_context():
+            try:
+                resets.handle_pending()
+                db.session.commit()
+                mail.deliver_committed()
+            except Exception:  # a closing response must not raise; the request is handled by a later one
+                db.session.rollback()
+                app.logger.exception("password reset requests could not be handled")
+
+    response.call_on_close(handle)
+    return response
 
 
 def _set_password_with_token(token: str, purpose: TokenPurpose, template: str):

@@ -6,10 +6,10 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from labelapp.core.errors import StaleState
 from labelapp.extensions import db
@@ -95,6 +95,22 @@ def stale_response(error: StaleState):
         problem = {"type": "about:blank", "title": "Conflict", "status": 409, "detail": str(error)}
         return jsonify(problem), 409, {"Content-Type": "application/problem+json"}
     return render_template("errors/stale.html", error=error, code=409), 409
+
+
+def register_trusted_hosts(app: Flask) -> None:
+    """Answer a request whose Host is not in TRUSTED_HOSTS with a plain 400, before any other hook.
+
+    Flask records the refusal as the request's routing exception; without a URL adapter, nothing may build a
+    URL (pages, redirects, the error template), so the answer is plain text and this hook runs first.
+    """
+    def _refuse_untrusted_host():
+        if isinstance(request.routing_exception, SecurityError):
+            log_refusal("Host not trusted")
+            return Response("Bad Request: this site does not answer to that host name.\n", 400,
+                            mimetype="text/plain")
+        return None
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
 
 
 def register_error_handlers(app: Flask) -> None:

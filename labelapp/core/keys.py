@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
@@ -17,6 +18,11 @@ from flask import current_app
 SIGNING_KEY_FILE = "credential_ed25519.pem"
 # Keys the audit log's hash chain (HMAC-SHA256), so that a hash recomputed without it does not verify.
 CHAIN_KEY_FILE = "audit-chain.key"
+# Encrypts secrets the app must read back (TOTP shared secrets), so that a database copy or backup of the
+# database alone does not hold them in the clear.
+SECRETS_KEY_FILE = "secrets.fernet.key"
+# A Fernet token begins with its version byte 0x80, base64-encoded.
+SEALED_PREFIX = "gAAAAA"
 
 
 def _path(name: str) -> Path:
@@ -52,3 +58,20 @@ def chain_key() -> bytes:
     path = _path(CHAIN_KEY_FILE)
     _create_once(path, secrets.token_hex(32).encode())
     return bytes.fromhex(path.read_text().strip())
+
+
+def secrets_key() -> Fernet:
+    """The instance's Fernet key (AES-128-CBC with HMAC-SHA256) for secrets kept in the database."""
+    path = _path(SECRETS_KEY_FILE)
+    _create_once(path, Fernet.generate_key())
+    return Fernet(path.read_bytes().strip())
+
+
+def seal(plain: str) -> str:
+    """Encrypt ``plain`` with the instance's secrets key (a different text each time)."""
+    return secrets_key().encrypt(plain.encode()).decode("ascii")
+
+
+def unseal(sealed: str) -> str:
+    """Decrypt what ``seal`` made; raises cryptography's InvalidToken for anything else or another key."""
+    return secrets_key().decrypt(sealed.encode("ascii")).decode()

@@ -5,6 +5,7 @@ With ``SMTP_HOST`` unset (the demo), messages are printed to the console and sta
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import sys
@@ -22,14 +23,18 @@ from labelapp.core.types import utcnow
 from labelapp.extensions import db
 
 _NEW = "outbox_new"
+# A sent message's links (invitations, password resets) need not outlive it in the database or its backups.
+_LINK = re.compile(r"https?://", re.IGNORECASE)
+DROPPED_BODY = "(body removed once sent: it held links)"
 _COMMITTED = "outbox_committed"
 
 
-def absolute_link(endpoint: str, base_url: str | None = None, **values) -> str:
-    """An absolute link for e-mails. Built from the URL map rather than url_for, since mail is also sent from
-    the command line, where there is no request (then PUBLIC_BASE_URL gives the host)."""
+def absolute_link(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, always under PUBLIC_BASE_URL: never from a request's Host header, which the
+    client chooses (a reset link pointing at another site hands it the token). Built from the URL map rather
+    than url_for, so that it is the same from the command line, where there is no request."""
     path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def queue_bilingual(to_address: str, subject, template: str, subject_detail: str = "", **context) -> OutboxMessage:
@@ -124,7 +129,8 @@ def send_pending(only_ids: list[int] | None = None) -> tuple[int, int]:
     """Send due pending messages by SMTP and commit each outcome; return (sent, failed attempts).
 
     A failure leaves the message pending with an exponential back-off (1, 2, 4 … minutes) and the error
-    text; after ``MAIL_MAX_ATTEMPTS`` it is marked failed. Nothing is deleted.
+    text; after ``MAIL_MAX_ATTEMPTS`` it is marked failed. A sent message that held links keeps its recipient
+    and subject, and its body becomes ``DROPPED_BODY``.
     """
     now = utcnow()
     query = select(OutboxMessage.id).where(
@@ -158,6 +164,8 @@ def send_pending(only_ids: list[int] | None = None) -> tuple[int, int]:
                 message.status = OutboxStatus.SENT
                 message.sent_at = utcnow()
                 message.last_error = None
+                if _LINK.search(message.body):
+                    message.body = DROPPED_BODY
                 sent += 1
             db.session.commit()
     return sent, failed

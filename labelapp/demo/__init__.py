@@ -71,7 +71,7 @@ def current_code(email: str) -> str | None:
     user = services.find_user(email)
     if user is None or email not in {a[0] for a in ACCOUNTS} or user.totp_secret is None:
         return None
-    return second_factor.code_at(user.totp_secret, second_factor.current_step())
+    return second_factor.code_at(second_factor.secret_of(user), second_factor.current_step())
 
 
 def logins() -> list[tuple[str, str, str, str]]:
@@ -80,5 +80,5 @@ def logins() -> list[tuple[str, str, str, str]]:
         select(User).where(User.email.in_([a[0] for a in ACCOUNTS])).options(db.joinedload(User.municipality))
     ).all()
     order = {a[0]: i for i, a in enumerate(ACCOUNTS)}
-    return [(u.email, u.role.value, u.municipality.name if u.municipality else "", u.totp_secret or "")
+    return [(u.email, u.role.value, u.municipality.name if u.municipality else "", second_factor.secret_of(u) or "")
             for u in sorted(users, key=lambda u: order[u.email])]

@@ -40,8 +40,7 @@ def deadline(application: Application) -> dt.date | None:
     return released.date() + dt.timedelta(days=current_app.config["APPEAL_DAYS"])
 
 
-def file(application: Application, user: User, statement: str, today: dt.date | None = None,
-         base_url: str | None = None) -> Appeal:
+def file(application: Application, user: User, statement: str, today: dt.date | None = None) -> Appeal:
     """The municipality appeals, once, within the period. The coordinators are told."""
     last_day = deadline(application)
     if last_day is None or (today or dt.date.today()) > last_day:
@@ -53,7 +52,7 @@ def file(application: Application, user: User, statement: str, today: dt.date | 
                   earlier_assessors=sorted(earlier))
     db.session.add(item)
     db.session.flush()
-    notifications.appealed(application, item, base_url)
+    notifications.appealed(application, item)
     return item
 
 

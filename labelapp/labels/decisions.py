@@ -68,7 +68,7 @@ def preview(decision: Decision, today: dt.date | None = None) -> tuple[list[str]
     return notifications.decision_body(decision, label)
 
 
-def release_all(today: dt.date | None = None, base_url: str | None = None) -> list[Decision]:
+def release_all(today: dt.date | None = None) -> list[Decision]:
     """Carry out every pending decision at once: the application's status, the label, the e-mails."""
     today = today or dt.date.today()
     released = []
@@ -78,7 +78,7 @@ def release_all(today: dt.date | None = None, base_url: str | None = None) -> li
                       decision.reasons)
         label = create_label(application, today) if decision.outcome == "award" else None
         decision.released_at = utcnow()
-        notifications.decision_released(decision, label, base_url)
+        notifications.decision_released(decision, label)
         released.append(decision)
     db.session.flush()
     audit.record("decision.release", "decision", None, after={"released": [d.id for d in released]})

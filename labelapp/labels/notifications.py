@@ -27,8 +27,8 @@ def _send(users: list[User], kind: str, subject_detail: str, **context) -> None:
                              **context)
 
 
-def application_link(application: Application, base_url: str | None = None) -> str:
-    return mail.absolute_link("applications.detail", base_url, application_id=application.id)
+def application_link(application: Application) -> str:
+    return mail.absolute_link("applications.detail", application_id=application.id)
 
 
 def decision_body(decision: Decision, label: Label | None) -> tuple[list[str], str]:
@@ -41,10 +41,10 @@ def decision_body(decision: Decision, label: Label | None) -> tuple[list[str], s
     return [u.email for u in recipients], body
 
 
-def decision_released(decision: Decision, label: Label | None, base_url: str | None) -> None:
+def decision_released(decision: Decision, label: Label | None) -> None:
     application = decision.application
     _send(staff_of(application.municipality_id), decision.outcome, application.municipality.name,
-          application=application, decision=decision, label=label, link=application_link(application, base_url))
+          application=application, decision=decision, label=label, link=application_link(application))
 
 
 def renewal_due(label: Label, days: int) -> None:
@@ -60,6 +60,6 @@ def revoked(label: Label, reason: str) -> None:
     _send(staff_of(label.municipality_id), "revoked", label.municipality.name, label=label, reason=reason)
 
 
-def appealed(application: Application, appeal: Appeal, base_url: str | None) -> None:
+def appealed(application: Application, appeal: Appeal) -> None:
     _send(active_coordinators(), "appeal", application.municipality.name, application=application,
-          statement=appeal.statement, link=application_link(application, base_url))
+          statement=appeal.statement, link=application_link(application))

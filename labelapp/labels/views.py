@@ -44,7 +44,7 @@ def pending_decisions():
         raise StaleState(_("There are no pending decisions to release: they were released already."),
                          url_for("applications.index"), _("Go to the applications"))
     if request.method == "POST" and ConfirmForm().validate_on_submit() and commit_or_flash(
-            lambda: decisions.release_all(base_url=request.host_url)):
+            decisions.release_all):
         flash(_("%(n)d decisions are released and the municipalities informed.", n=len(waiting)), "success")
         return redirect(url_for("applications.index"))
     return render_template("labels/decisions.html", waiting=waiting, form=ConfirmForm(), preview=decisions.preview)
@@ -85,7 +85,7 @@ def appeal(application_id: int):
         refuse_stale(application)
     form = AppealForm()
     if form.validate_on_submit() and commit_or_report(form.statement, lambda: appeals.file(
-            application, current_user._get_current_object(), form.statement.data, base_url=request.host_url)):
+            application, current_user._get_current_object(), form.statement.data)):
         flash(_("Your appeal is sent to the coordinator."), "success")
     flash_form_errors(form)
     return redirect(url_for("applications.detail", application_id=application.id))

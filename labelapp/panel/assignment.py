@@ -82,8 +82,7 @@ def suggest(application: Application, size: int | None = None) -> tuple[list[Use
     return chosen, (chosen[0] if chosen else None)
 
 
-def assign(application: Application, members: list[User], chair: User, deadline: dt.date,
-           base_url: str | None = None) -> None:
+def assign(application: Application, members: list[User], chair: User, deadline: dt.date) -> None:
     """Set the panel to exactly ``members`` with ``chair``; e-mail the newly assigned.
 
     Raises PanelError for a conflicted or non-assessor member, fewer members than the criteria's minimum, a
@@ -126,13 +125,13 @@ def assign(application: Application, members: list[User], chair: User, deadline:
             added.append(user)
         member.is_chair, member.deadline = user.id == chair.id, deadline
     db.session.flush()
-    notifications.assigned(added, application, deadline, base_url)
+    notifications.assigned(added, application, deadline)
     audit.record("panel.assign", "application", application.id,
                  before={"members": sorted(current)},
                  after={"members": sorted(wanted), "chair": chair.id, "deadline": deadline.isoformat()})
 
 
-def declare_conflict(application: Application, user: User, kind, note: str, base_url: str | None = None) -> None:
+def declare_conflict(application: Application, user: User, kind, note: str) -> None:
     """An assessor declares a conflict: recorded, the assessor leaves the panel, the coordinators are told (once
     more if the panel is now below the criteria's minimum size).
 
@@ -147,8 +146,8 @@ def declare_conflict(application: Application, user: User, kind, note: str, base
     db.session.flush()
     audit.record("panel.conflict", "application", application.id,
                  after={"assessor": user.id, "kind": kind.value, "note": note.strip()})
-    notifications.conflict_declared(application, user, kind, note.strip(), base_url)
-    size.report_if_short(application, base_url)
+    notifications.conflict_declared(application, user, kind, note.strip())
+    size.report_if_short(application)
 
 
 def remind_due(today: dt.date, days_before: int) -> int:

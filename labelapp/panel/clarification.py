@@ -35,7 +35,7 @@ def history(application: Application) -> list[Clarification]:
                               .options(db.joinedload(Clarification.asked_by)).order_by(Clarification.id)).all()
 
 
-def ask(application: Application, user: User, question: str, base_url: str | None = None) -> Clarification:
+def ask(application: Application, user: User, question: str) -> Clarification:
     """A panel member asks the municipality a question; the application waits for the answer."""
     if not any(m.user_id == user.id for m in application.panel):
         raise ClarificationError(_("Only the panel asks for clarification."))
@@ -43,12 +43,12 @@ def ask(application: Application, user: User, question: str, base_url: str | Non
     item = Clarification(application_id=application.id, question=question.strip(), asked_by_id=user.id)
     db.session.add(item)
     db.session.flush()
-    notifications.question_asked(application, item, base_url)
+    notifications.question_asked(application, item)
     return item
 
 
-def answer(application: Application, user: User, text: str, evidence: tuple[str, str, str] | None = None,
-           base_url: str | None = None) -> Clarification:
+def answer(application: Application, user: User, text: str,
+           evidence: tuple[str, str, str] | None = None) -> Clarification:
     """The municipality answers the open question, optionally adding a link as evidence for one criterion
     (which makes a new revision of the application). Panel deadlines move by the days the question was open."""
     item = open_question(application)
@@ -72,5 +72,5 @@ def answer(application: Application, user: User, text: str, evidence: tuple[str,
     for member in application.panel:
         member.deadline = member.deadline + dt.timedelta(days=paused_days)
     change_status(application, Action.ANSWER_CLARIFICATION)
-    notifications.question_answered(application, item, base_url)
+    notifications.question_answered(application, item)
     return item

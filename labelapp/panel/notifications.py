@@ -20,34 +20,34 @@ SUBJECTS = {"assigned": _l("You are assigned to assess an application"),
             "answer": _l("The municipality answered the panel's question")}
 
 
-def _send(users: list[User], application: Application, template: str, base_url: str | None, **context) -> None:
-    link = mail.absolute_link("applications.detail", base_url, application_id=application.id)
+def _send(users: list[User], application: Application, template: str, **context) -> None:
+    link = mail.absolute_link("applications.detail", application_id=application.id)
     for user in users:
         mail.queue_bilingual(user.email, SUBJECTS[template], f"panel/mail/{template}.txt",
                              subject_detail=application.municipality.name, user=user, application=application,
                              link=link, **context)
 
 
-def assigned(users: list[User], application: Application, deadline: dt.date, base_url: str | None) -> None:
-    _send(users, application, "assigned", base_url, deadline=deadline)
+def assigned(users: list[User], application: Application, deadline: dt.date) -> None:
+    _send(users, application, "assigned", deadline=deadline)
 
 
-def conflict_declared(application: Application, assessor: User, kind, note: str, base_url: str | None) -> None:
-    _send(active_coordinators(), application, "conflict", base_url, assessor=assessor, kind=kind, note=note)
+def conflict_declared(application: Application, assessor: User, kind, note: str) -> None:
+    _send(active_coordinators(), application, "conflict", assessor=assessor, kind=kind, note=note)
 
 
-def panel_short(application: Application, size: int, minimum: int, base_url: str | None) -> None:
-    _send(active_coordinators(), application, "short", base_url, size=size, minimum=minimum)
+def panel_short(application: Application, size: int, minimum: int) -> None:
+    _send(active_coordinators(), application, "short", size=size, minimum=minimum)
 
 
 def review_due(member: PanelMember) -> None:
-    _send([member.user], member.application, "reminder", None, deadline=member.deadline)
+    _send([member.user], member.application, "reminder", deadline=member.deadline)
 
 
-def question_asked(application: Application, item: Clarification, base_url: str | None) -> None:
-    _send(staff_of(application.municipality_id), application, "question", base_url, question=item.question)
+def question_asked(application: Application, item: Clarification) -> None:
+    _send(staff_of(application.municipality_id), application, "question", question=item.question)
 
 
-def question_answered(application: Application, item: Clarification, base_url: str | None) -> None:
-    _send([m.user for m in application.panel], application, "answer", base_url, question=item.question,
+def question_answered(application: Application, item: Clarification) -> None:
+    _send([m.user for m in application.panel], application, "answer", question=item.question,
           answer=item.answer)

@@ -61,9 +61,9 @@ def short_panels() -> list[Shortfall]:
             if _counts(application.status, count, minimums[application.criteria_version_id])]
 
 
-def report_if_short(application: Application, base_url: str | None = None) -> Shortfall | None:
+def report_if_short(application: Application) -> Shortfall | None:
     """E-mail the coordinators when the application's panel is below the minimum; returns the shortfall."""
     found = shortfall(application)
     if found is not None:
-        notifications.panel_short(application, found.size, found.minimum, base_url)
+        notifications.panel_short(application, found.size, found.minimum)
     return found

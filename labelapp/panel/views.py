@@ -59,8 +59,7 @@ def form_panel(application_id: int):
     if form.validate_on_submit():
         members = [db.get_or_404(User, int(i)) for i in form.members.data]
         chair = db.get_or_404(User, int(form.chair.data))
-        if commit_or_report(form.members, lambda: assignment.assign(application, members, chair, form.deadline.data,
-                                                               base_url=request.host_url)):
+        if commit_or_report(form.members, lambda: assignment.assign(application, members, chair, form.deadline.data)):
             flash(_("The panel is saved and the new members are informed."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
     return render_template("panel/panel.html", application=application, form=form, candidates=found), \
@@ -75,8 +74,7 @@ def declare_conflict(application_id: int):
         refuse_stale(application)
     form = ConflictForm()
     if form.validate_on_submit() and commit_or_flash(lambda: assignment.declare_conflict(
-            application, current_user._get_current_object(), TieKind(form.kind.data), form.note.data or "",
-            base_url=request.host_url)):
+            application, current_user._get_current_object(), TieKind(form.kind.data), form.note.data or "")):
         flash(_("Your conflict of interest is recorded and you have left the panel. The coordinator is told."),
               "success")
         return redirect(url_for("applications.index"))
@@ -152,7 +150,7 @@ def ask_clarification(application_id: int):
         refuse_stale(application)
     form = QuestionForm()
     if form.validate_on_submit() and commit_or_flash(lambda: clarification.ask(
-            application, current_user._get_current_object(), form.question.data, base_url=request.host_url)):
+            application, current_user._get_current_object(), form.question.data)):
         flash(_("The question is sent to the municipality."), "success")
     flash_form_errors(form)
     return redirect(url_for("applications.detail", application_id=application.id))
@@ -167,8 +165,7 @@ def answer_clarification(application_id: int):
     form = answer_form(application)
     evidence = (form.criterion.data, form.title.data or "", form.url.data) if form.url.data else None
     if form.validate_on_submit() and commit_or_flash(lambda: clarification.answer(
-            application, current_user._get_current_object(), form.answer.data, evidence,
-            base_url=request.host_url)):
+            application, current_user._get_current_object(), form.answer.data, evidence)):
         flash(_("Your answer is sent to the panel."), "success")
     flash_form_errors(form)
     return redirect(url_for("applications.detail", application_id=application.id))

@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from labelapp.auth.permissions import access, public
 from labelapp.extensions import db
@@ -114,7 +114,7 @@ def labels_csv():
 @bp.route("/openapi.json")
 @access(public)
 def openapi():
-    return cached_json(document(request.host_url.rstrip("/")))
+    return cached_json(document(current_app.config["PUBLIC_BASE_URL"]))
 
 
 @bp.route("/labels/<public_id>/credential")

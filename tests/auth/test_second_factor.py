@@ -18,7 +18,7 @@ def password_step(client, email, password=PASSWORD):
 
 def secret_of(app, email):
     with app.app_context():
-        return db.session.scalar(select(User.totp_secret).where(User.email == email))
+        return second_factor.secret_of(db.session.scalar(select(User).where(User.email == email)))
 
 
 def test_password_alone_does_not_log_a_coordinator_in(client, users):

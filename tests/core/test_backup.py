@@ -46,6 +46,7 @@ def test_backup_restores_into_an_empty_instance_with_equal_rows_and_files(app, c
     rows, files = counts_and_files(app)
     assert len([name for name in files if name.startswith("uploads/")]) == 2
     assert "audit-chain.key" in files  # without it the restored audit log would not verify
+    assert "secrets.fernet.key" in files  # without it no stored second factor could be read
     assert rows["evidence"] == 2 and rows["audit_entry"] > 0
 
     result = runner.invoke(args=["backup", "create", str(tmp_path / "backup")])
@@ -73,6 +74,8 @@ def test_backup_restores_into_an_empty_instance_with_equal_rows_and_files(app, c
         with restored.get(link) as response:
             downloaded.append(response.data)
     assert sorted(downloaded) == sorted([PDF, PNG])
+    # The second factors, stored encrypted, still work with the restored secrets key.
+    assert login(empty_instance.test_client(), users["coordinator"]).status_code == 302
 
 
 def test_restore_refuses_a_database_that_is_not_empty(app, runner, tmp_path):

@@ -51,8 +51,11 @@ def test_default_database_is_sqlite_in_instance_with_wal_and_busy_timeout(tmp_pa
         db.engine.dispose()
 
 
+PRODUCTION = {"LABELAPP_ENV": "production", "SECRET_KEY": "k", "PUBLIC_BASE_URL": "https://label.example.ee"}
+
+
 def test_production_sets_secure_cookies(tmp_path):
-    app = create_app({"LABELAPP_ENV": "production", "SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)})
+    app = create_app({**PRODUCTION, "INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -61,7 +64,38 @@ def test_production_sets_secure_cookies(tmp_path):
 def test_production_refuses_debug(tmp_path, monkeypatch):
     monkeypatch.setenv("FLASK_DEBUG", "1")
     with pytest.raises(ConfigError):
-        create_app({"LABELAPP_ENV": "production", "SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)})
+        create_app({**PRODUCTION, "INSTANCE_PATH": str(tmp_path)})
+
+
+@pytest.mark.parametrize("base", [None, "", "http://label.example.ee", "label.example.ee", "https://"])
+def test_production_refuses_to_start_without_an_https_public_base_url(tmp_path, base):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        create_app({**PRODUCTION, "PUBLIC_BASE_URL": base, "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_production_trusts_only_the_public_host_by_default(tmp_path):
+    app = create_app({**PRODUCTION, "PUBLIC_BASE_URL": "https://label.example.ee/", "INSTANCE_PATH": str(tmp_path)})
+    assert (app.config["PUBLIC_BASE_URL"], app.config["TRUSTED_HOSTS"]) == \
+        ("https://label.example.ee", ["label.example.ee"])
+
+
+def test_development_defaults_to_a_local_address_and_local_hosts(tmp_path, monkeypatch):
+    for variable in ("PUBLIC_BASE_URL", "TRUSTED_HOSTS", "PROXY_FIX_X_FOR", "LABELAPP_ENV"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LABELAPP_INSTANCE_PATH", str(tmp_path))
+    app = create_app()
+    assert (app.config["PUBLIC_BASE_URL"], app.config["TRUSTED_HOSTS"], app.config["PROXY_FIX_X_FOR"]) == \
+        ("http://127.0.0.1:5000", ["127.0.0.1", "localhost"], 0)
+
+
+def test_trusted_hosts_and_proxy_hops_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("LABELAPP_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://label.example.ee")
+    monkeypatch.setenv("TRUSTED_HOSTS", "label.example.ee, www.label.example.ee")
+    monkeypatch.setenv("PROXY_FIX_X_FOR", "1")
+    app = create_app()
+    assert (app.config["TRUSTED_HOSTS"], app.config["PROXY_FIX_X_FOR"]) == \
+        (["label.example.ee", "www.label.example.ee"], 1)
 
 
 def test_demo_seed_is_refused_in_production(app, runner):

@@ -22,7 +22,16 @@ def submit(client: FlaskClient, url: str, data: dict | None = None, *, form_page
     """GET ``form_page`` (default ``url``), take its CSRF token, POST ``data`` to ``url``."""
     page = client.get(form_page or url)
     token = csrf_token(page.get_data(as_text=True))
-    return client.post(url, data={**(data or {}), "csrf_token": token}, follow_redirects=follow_redirects)
+    response = client.post(url, data={**(data or {}), "csrf_token": token}, follow_redirects=follow_redirects)
+    return sent(response)
+
+
+def sent(response):
+    """Read and close the response as a WSGI server does once it has sent it (running work the app left for
+    then, such as reset e-mails)."""
+    response.make_sequence()
+    response.close()
+    return response
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
