@@ -79,6 +79,11 @@ DEFAULTS: dict[str, object] = {
     "SURVEY_MAX_BYTES": 200 * 1024 * 1024,
     "SURVEY_URL_TIMEOUT": 30,
     "SURVEY_URL_MAX_REDIRECTS": 3,
+    # The whole download must end within this many seconds and, after SURVEY_URL_MIN_RATE_AFTER_SECONDS, have
+    # averaged at least SURVEY_URL_MIN_BYTES_PER_SECOND: a server trickling bytes cannot hold a worker.
+    "SURVEY_URL_DEADLINE_SECONDS": 60,
+    "SURVEY_URL_MIN_BYTES_PER_SECOND": 10 * 1024,
+    "SURVEY_URL_MIN_RATE_AFTER_SECONDS": 10,
     "SURVEY_URL_ALLOWED_HOSTS": [],
     # Assessor panels: suggested size, days to review, reminder this many days before the deadline.
     "PANEL_SIZE": 3,

@@ -107,10 +107,15 @@ def stage_url(url: str) -> Staged:
     try:
         final = fetch.download(url, _stage_path(token), max_bytes=config["SURVEY_MAX_BYTES"],
                                timeout=config["SURVEY_URL_TIMEOUT"], max_redirects=config["SURVEY_URL_MAX_REDIRECTS"],
-                               allowed_hosts=config["SURVEY_URL_ALLOWED_HOSTS"])
-    except fetch.FetchError as exc:
-        _stage_path(token).unlink(missing_ok=True)
-        raise SurveyImportError(str(exc)) from exc
+                               allowed_hosts=config["SURVEY_URL_ALLOWED_HOSTS"],
+                               deadline=config["SURVEY_URL_DEADLINE_SECONDS"],
+                               min_rate=config["SURVEY_URL_MIN_BYTES_PER_SECOND"],
+                               min_rate_after=config["SURVEY_URL_MIN_RATE_AFTER_SECONDS"])
+    except BaseException as exc:
+        _stage_path(token).unlink(missing_ok=True)  # whatever went wrong, no partial file stays behind
+        if isinstance(exc, fetch.FetchError):
+            raise SurveyImportError(str(exc)) from exc
+        raise
     return _finish_staging(token, final)
 
 
