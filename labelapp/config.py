@@ -41,6 +41,8 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": None,  # default: EVIDENCE_MAX_BYTES + 1 MiB
     # Office files (ZIP archives) may unpack to at most this much before any parser reads them.
     "ARCHIVE_MAX_UNCOMPRESSED_BYTES": 512 * 1024 * 1024,
+    # Evidence documents need far less room than survey spreadsheets.
+    "EVIDENCE_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
     # Throttling of failed logins: LOGIN_MAX_FAILURES failures of one account (or LOGIN_MAX_FAILURES_CLIENT
     # from one client address, which may be a whole office) within LOGIN_WINDOW_SECONDS lock further
     # attempts until the oldest of them leaves the window.
