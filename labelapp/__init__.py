@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.auth import admin_views as user_admin
     from labelapp.auth import views as auth
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
+    from labelapp.core.inputs import register_converters, register_query_checks
     from labelapp.criteria import views as criteria
     from labelapp.labels import views as labels
     from labelapp.pages import views as pages
@@ -108,6 +109,8 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.registry import views as registry
     from labelapp.surveys import views as surveys
 
+    register_converters(app)
+    register_query_checks(app)
     for module in (pages, auth, user_admin, criteria, assessment, surveys, applications, panel, labels, registry,
                    api):
         app.register_blueprint(module.bp)
@@ -147,7 +150,7 @@ def register_hooks() -> None:
 def register_commands(app: Flask) -> None:
     from labelapp.applications.cli import applications_cli
     from labelapp.auth.cli import users_cli
-    from labelapp.core.cli import audit_cli, backup_cli, mail_cli
+    from labelapp.core.cli import audit_cli, backup_cli, mail_cli, maintenance_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.demo.cli import demo_cli
     from labelapp.labels.cli import labels_cli
@@ -157,5 +160,5 @@ def register_commands(app: Flask) -> None:
     from labelapp.surveys.cli import survey_cli
 
     for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, applications_cli,
-                  panels_cli, labels_cli, audit_cli, backup_cli):
+                  panels_cli, labels_cli, audit_cli, backup_cli, maintenance_cli):
         app.cli.add_command(group)

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": None,  # default: EVIDENCE_MAX_BYTES + 1 MiB
     # Office files (ZIP archives) may unpack to at most this much before any parser reads them.
     "ARCHIVE_MAX_UNCOMPRESSED_BYTES": 512 * 1024 * 1024,
+    # Evidence documents need far less room than survey spreadsheets.
+    "EVIDENCE_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
     # Throttling of failed logins (labelapp/auth/throttle.py), over a sliding window of LOGIN_WINDOW_SECONDS:
     # LOGIN_MAX_FAILURES failures of one account from one client address, or LOGIN_MAX_FAILURES_ACCOUNT from
     # any, lock that account until the oldest leaves the window; an address whose failures concern more than
@@ -96,6 +98,11 @@ DEFAULTS: dict[str, object] = {
     "SURVEY_MAX_BYTES": 200 * 1024 * 1024,
     "SURVEY_URL_TIMEOUT": 30,
     "SURVEY_URL_MAX_REDIRECTS": 3,
+    # The whole download must end within this many seconds and, after SURVEY_URL_MIN_RATE_AFTER_SECONDS, have
+    # averaged at least SURVEY_URL_MIN_BYTES_PER_SECOND: a server trickling bytes cannot hold a worker.
+    "SURVEY_URL_DEADLINE_SECONDS": 60,
+    "SURVEY_URL_MIN_BYTES_PER_SECOND": 10 * 1024,
+    "SURVEY_URL_MIN_RATE_AFTER_SECONDS": 10,
     "SURVEY_URL_ALLOWED_HOSTS": [],
     # Assessor panels: suggested size, days to review, reminder this many days before the deadline.
     "PANEL_SIZE": 3,

@@ -1,12 +1,12 @@
 """Forms. The area form is built from the criteria file: one radio group and one comment per criterion."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from labelapp.core.forms import INT_MAX, Form
 from labelapp.criteria.schema import Area, CriteriaFile
 
 
@@ -14,8 +14,8 @@ def field_id(prefix: str, criterion_id: str) -> str:
     return f"{prefix}-{criterion_id.replace('.', '--')}"
 
 
-class _AreaFormBase(FlaskForm):
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+class _AreaFormBase(Form):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired(), NumberRange(0, INT_MAX - 1)])
 
 
 def _level_is_known(levels: set[str]):
@@ -25,7 +25,7 @@ def _level_is_known(levels: set[str]):
     return check
 
 
-def area_form(criteria: CriteriaFile, area: Area, language: str, **kwargs) -> FlaskForm:
+def area_form(criteria: CriteriaFile, area: Area, language: str, **kwargs) -> Form:
     """An instance of a form class made for ``area``: fields level-<id> and comment-<id> per criterion."""
     labels = {s.level: s.label.get(language) for s in criteria.scale}
     attributes = {}
@@ -44,28 +44,28 @@ def area_form(criteria: CriteriaFile, area: Area, language: str, **kwargs) -> Fl
     return form_class(**kwargs)
 
 
-def level_of(form: FlaskForm, criterion_id: str) -> int | None:
+def level_of(form: Form, criterion_id: str) -> int | None:
     value = form[field_id("level", criterion_id)].data
     return int(value) if value not in (None, "", "None") else None
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)],
                         description=_l("For example: Engagement principles adopted by the council, 12 May 2025"))
     url = URLField(_l("Web address"), validators=[DataRequired(), URL(require_tld=True), Length(max=2000)],
                    description=_l("Starts with https://"))
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     title = StringField(_l("Title (optional)"), validators=[Optional(), Length(max=255)])
     file = FileField(_l("File"), validators=[FileRequired()],
                      description=_l("PDF, ODT, DOCX, ODS, XLSX, PNG or JPEG."))
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     carry_over = BooleanField(_l("Carry over answers and evidence from the previous assessment"), default=True)
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired(), Length(min=10, max=2000)],
                            description=_l("The municipality and the audit log will see this reason."))

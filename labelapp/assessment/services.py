@@ -128,7 +128,9 @@ def _copy(source: Assessment, target: Assessment, criteria: CriteriaFile, carrie
             # Each assessment owns its files, so deleting evidence in one never touches another.
             stored = uploads.upload_dir(EVIDENCE_FOLDER)
             copy.stored_name = secrets.token_hex(16)
-            shutil.copyfile(stored / item.stored_name, stored / copy.stored_name)
+            partial = stored / f"{copy.stored_name}.part"
+            uploads.pending(partial, stored / copy.stored_name)
+            shutil.copyfile(stored / item.stored_name, partial)
         target.evidence.append(copy)
 
 
@@ -194,11 +196,21 @@ def add_link(assessment: Assessment, criterion_id: str, title: str, url: str, us
     return item
 
 
+def _evidence_files_in_use() -> set[str]:
+    return set(db.session.scalars(select(Evidence.stored_name).where(Evidence.stored_name.is_not(None))))
+
+
+uploads.register_folder(EVIDENCE_FOLDER, _evidence_files_in_use)
+
+
 def add_file(assessment: Assessment, criterion_id: str, title: str, upload, user) -> Evidence:
     """Store an uploaded file as evidence. Raises UploadError (too large, empty, wrong kind) before writing."""
     _require_draft(assessment)
-    stored = uploads.store(upload.stream, EVIDENCE_FOLDER, current_app.config["EVIDENCE_MAX_BYTES"], ACCEPTED_KINDS)
-    original = (upload.filename or "file").replace("/", "_").replace("\\", "_")[-255:]
+    config = current_app.config
+    stored = uploads.store(upload.stream, EVIDENCE_FOLDER, config["EVIDENCE_MAX_BYTES"], ACCEPTED_KINDS,
+                           max_uncompressed=config["EVIDENCE_MAX_UNCOMPRESSED_BYTES"])
+    original = uploads.detected_name((upload.filename or "file").replace("/", "_").replace("\\", "_")[-250:],
+                                     stored.kind)
     item = Evidence(criterion_id=criterion_id, kind=EvidenceKind.FILE, title=(title or original).strip()[:255],
                     stored_name=stored.stored_name, original_name=original, content_type=stored.content_type,
                     size=stored.size, sha256=stored.sha256, created_by_id=user.id)

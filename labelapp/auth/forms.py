@@ -1,20 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from labelapp.auth.models import ROLE_LABELS, TIE_LABELS, Role
+from labelapp.core.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     code = StringField(
         _l("Code"), validators=[DataRequired(), Length(max=32)],
         description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
@@ -22,12 +22,12 @@ class SecondFactorForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)],
                        render_kw={"autocomplete": "email"})
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=256)],
@@ -53,7 +53,7 @@ def _municipality_required_for_staff(form, field):
         raise ValidationError(_l("Only municipal staff belong to a municipality; leave this empty."))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        render_kw={"autocomplete": "off"})
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
@@ -75,7 +75,7 @@ class EditUserForm(UserForm):
     active = BooleanField(_l("Account is active"), description=_l("An inactive account cannot log in."))
 
 
-class TieForm(FlaskForm):
+class TieForm(Form):
     municipality = SelectField(_l("Municipality"), choices=[], validators=[DataRequired()])
     kind = SelectField(_l("Kind of tie"), choices=[SelectChoice(k.value, label) for k, label in TIE_LABELS.items()],
                        validators=[DataRequired()])

@@ -3,13 +3,14 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
-from labelapp.core import anchors, audit, backup, mail
+from labelapp.core import anchors, audit, backup, mail, uploads
 
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 audit_cli = AppGroup("audit", help="The append-only audit log.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the evidence files.")
+maintenance_cli = AppGroup("maintenance", help="Housekeeping of the instance folder.")
 TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
                      help="Act as if today were this date (tests, catching up).")
 
@@ -99,3 +100,13 @@ def backup_restore_command(source: Path):
         raise SystemExit(1) from exc
     click.echo(gettext("Restored %(summary)s; the database and file hashes and the row counts match the backup.",
                        summary=summary.describe()))
+
+
+@maintenance_cli.command("sweep")
+def sweep_command():
+    """Remove files older than a day that nothing refers to: evidence files without a database row, unfinished
+    uploads (.part) and abandoned survey imports (for cron; safe to run often)."""
+    removed = uploads.sweep()
+    for path in removed:
+        click.echo(gettext("removed %(path)s", path=path))
+    click.echo(ngettext("Removed %(num)d orphan file.", "Removed %(num)d orphan files.", len(removed)))

@@ -1,13 +1,61 @@
-"""Small helpers shared by form views."""
+"""The base class of every form (it refuses control characters), and small helpers shared by form views."""
 
+import re
 from collections.abc import Callable
 
 from flask import flash, g
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from werkzeug.datastructures import FileStorage
+from wtforms import Field, PasswordField, TextAreaField
+from wtforms.validators import ValidationError
 
 from labelapp.core.errors import DomainError
 from labelapp.extensions import db
+
+# The largest value of an INTEGER column on PostgreSQL (ids, versions): every number from a URL or a form is
+# checked against it, so that a larger one is refused like any wrong value instead of failing in the database.
+INT_MAX = 2**31 - 1
+
+# NUL cannot be stored in PostgreSQL text, and no other C0 or C1 control character belongs in anything a person
+# types: they only hide text or break headers and files. Multi-line fields keep tab and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str, multiline: bool = False) -> str | None:
+    """The first control character in ``text`` that may not be stored, as ``U+0000``; None when there is none."""
+    found = (CONTROL_CHARACTERS_MULTILINE if multiline else CONTROL_CHARACTERS).search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def plain_text(form, field: Field) -> None:
+    """WTForms validator: refuse NUL and other control characters in a text field or an uploaded file's name
+    (tab and line breaks are allowed in multi-line fields). Every ``Form`` runs it on all its fields."""
+    if isinstance(field, PasswordField):
+        return  # never stored as text (only its hash), and a person's password is theirs to choose
+    data = field.data
+    if isinstance(data, FileStorage):
+        char = control_character(data.filename or "")
+        if char:
+            raise ValidationError(_l("The file's name contains a control character (%(char)s); rename the file and "
+                                     "try again.", char=char))
+        return
+    values = data if isinstance(data, list | tuple) else [data]
+    for value in values:
+        char = isinstance(value, str) and control_character(value, multiline=isinstance(field, TextAreaField))
+        if char:
+            raise ValidationError(_l("This text contains a control character (%(char)s), which cannot be stored; "
+                                     "remove it and try again.", char=char))
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: all its fields refuse control characters (``plain_text``), shown on
+    the field with 422. ``tests/core/test_forms.py`` checks that no form is built on FlaskForm directly."""
+
+    def validate(self, extra_validators=None):
+        extra = dict(extra_validators or {})
+        return super().validate({name: [*extra.get(name, ()), plain_text] for name in self._fields})
 
 
 def commit_or_report(field: Field, action: Callable[[], object]) -> bool:
@@ -52,5 +100,5 @@ def flash_form_errors(form: FlaskForm) -> None:
         flash(" ".join(str(error) for error in errors), "error")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form that is only a button (and its CSRF token)."""

@@ -1,5 +1,6 @@
 """Security headers on every response, and the error pages."""
 
+import errno
 import logging
 import secrets
 import threading
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from labelapp.core.errors import StaleState
@@ -113,6 +115,20 @@ def register_trusted_hosts(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
 
 
+STORAGE_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+SQLITE_FULL = 13
+POSTGRES_DISK_FULL = "53100"
+
+
+def is_storage_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk (or the user's quota) is full: a file write, SQLite or PostgreSQL."""
+    if isinstance(error, OSError):
+        return error.errno in STORAGE_FULL_ERRNOS
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlite_errorcode", None) == SQLITE_FULL or \
+        getattr(original, "sqlstate", None) == POSTGRES_DISK_FULL
+
+
 def register_error_handlers(app: Flask) -> None:
     def render(error: HTTPException, template: str = "errors/error.html"):
         return render_template(template, error=error, code=error.code), error.code
@@ -134,6 +150,16 @@ def register_error_handlers(app: Flask) -> None:
         if error.code == 403:
             log_refusal("403 forbidden")
         return render(error)
+
+    @app.errorhandler(OSError)
+    @app.errorhandler(OperationalError)
+    def _storage(error: Exception):
+        if not is_storage_full(error):
+            return _unexpected(error)
+        db.session.rollback()  # also removes the files of this transaction (core.uploads)
+        incident = secrets.token_hex(6)
+        app.logger.error("incident %s: storage full on %s %s: %s", incident, request.method, request.path, error)
+        return render_template("errors/storage_full.html", incident=incident, code=507), 507
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

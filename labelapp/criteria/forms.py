@@ -1,15 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
+
+from labelapp.core.forms import Form
+from labelapp.criteria.schema import ID_PATTERN, VERSION_PATTERN
 
 
-class PublishForm(FlaskForm):
-    framework = HiddenField(validators=[DataRequired()])
-    version = HiddenField(validators=[DataRequired()])
+class PublishForm(Form):
+    """Names of a listed file; the service also looks them up among the listed files only."""
+
+    framework = HiddenField(validators=[DataRequired(), Length(max=64), Regexp(ID_PATTERN)])
+    version = HiddenField(validators=[DataRequired(), Length(max=32), Regexp(VERSION_PATTERN)])
 
 
-class OpenRoundForm(FlaskForm):
+class OpenRoundForm(Form):
     criteria_version = SelectField(_l("Criteria version"), choices=[], validators=[DataRequired()])
     title = StringField(_l("Name of the round"), validators=[DataRequired(), Length(max=200)],
                         description=_l("For example: Label round 2026"))

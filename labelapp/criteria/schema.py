@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$"
 
 
 class Strict(BaseModel):
@@ -107,7 +108,7 @@ class PanelRules(Strict):
 class CriteriaFile(Strict):
     schema_version: Literal[1]
     framework: str = Field(pattern=ID_PATTERN)
-    version: str = Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")
+    version: str = Field(pattern=VERSION_PATTERN)
     title: Text
     valid_from: dt.date
     scale: list[ScaleLevel] = Field(min_length=2)

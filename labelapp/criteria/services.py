@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from labelapp.core import audit
 from labelapp.core.errors import DomainError
 from labelapp.criteria.loader import CriteriaFileError, discover, read
 from labelapp.criteria.models import CriteriaVersion, Round, RoundStatus, VersionStatus
-from labelapp.criteria.schema import CriteriaFile
+from labelapp.criteria.schema import ID_PATTERN, VERSION_PATTERN, CriteriaFile
 from labelapp.extensions import db
 
 
@@ -105,10 +106,14 @@ def list_versions(*, read_drafts: bool = False, compare_files: bool = False) -> 
 
 
 def find_file(framework: str, version: str) -> Path:
-    path = criteria_dir() / framework / f"{version}.yaml"
-    if not path.is_file():
-        raise CriteriaError(_("There is no criteria file for %(framework)s %(version)s.", framework=framework,
-                              version=version))
+    """The file of ``framework`` ``version`` among those listed in the criteria folder (never a path built from
+    the names, which could lead out of the folder); CriteriaError if there is none."""
+    listed = {(path.parent.name, path.stem): path for path in discover(criteria_dir())}
+    path = listed.get((framework, version)) if re.fullmatch(ID_PATTERN, framework) and \
+        re.fullmatch(VERSION_PATTERN, version) else None
+    if path is None:
+        raise CriteriaError(_("There is no criteria file for %(framework)s %(version)s.",
+                              framework=framework[:64], version=version[:32]))
     return path
 
 

@@ -67,6 +67,8 @@ def publish():
         else:
             db.session.commit()
             flash(_("%(label)s is published.", label=stored.label), "success")
+    else:
+        flash(_("Choose a criteria version from the list."), "error")
     return redirect(url_for("criteria.index"))
 
 

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from labelapp.core.forms import Form
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(Form):
     outcome = RadioField(_l("Decision"), choices=[SelectChoice("award", _l("Award the label")),
                                                   SelectChoice("decline", _l("Decline"))],
                          validators=[DataRequired()])
@@ -14,12 +15,12 @@ class DecisionForm(FlaskForm):
                                            "The municipality reads them in full."))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(min=10, max=5000)],
                            description=_l("For revoking the label or closing its review; shown publicly in the "
                                           "registry."))
 
 
-class AppealForm(FlaskForm):
+class AppealForm(Form):
     statement = TextAreaField(_l("Your appeal"), validators=[DataRequired(), Length(min=10, max=10000)],
                               description=_l("Explain why the decision should be reconsidered. You can appeal once."))

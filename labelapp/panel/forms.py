@@ -1,16 +1,16 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from labelapp.auth.models import TIE_LABELS
+from labelapp.core.forms import Form
 from labelapp.criteria.schema import CriteriaFile
 
 
-class PanelForm(FlaskForm):
+class PanelForm(Form):
     # Rendered by hand in panel/panel.html (conflicted assessors are shown, disabled, with the reason).
     members = SelectMultipleField(_l("Assessors"), choices=[], coerce=str, validators=[DataRequired()])
     chair = SelectField(_l("Chair"), choices=[], validators=[DataRequired()])
@@ -27,7 +27,7 @@ class PanelForm(FlaskForm):
         return form
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(Form):
     kind = SelectField(_l("Kind of conflict"), validators=[DataRequired()],
                        choices=[SelectChoice(k.value, label) for k, label in TIE_LABELS.items()])
     note = TextAreaField(_l("Details (optional)"), validators=[Optional(), Length(max=1000)])
@@ -54,31 +54,31 @@ def _per_criterion(criteria: CriteriaFile, language: str, note: str, note_label)
     return attributes
 
 
-def review_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
+def review_form(criteria: CriteriaFile, language: str, **kwargs) -> Form:
     """level-<id> and comment-<id> per criterion, plus the overall recommendation and comment."""
     attributes = _per_criterion(criteria, language, "comment", _l("Comment"))
     attributes["recommendation"] = RadioField(_l("Recommendation"), choices=[
         SelectChoice(v, label) for v, label in RECOMMENDATION_CHOICES], validators=[Optional()])
     attributes["comment"] = TextAreaField(_l("Overall comment"), validators=[Optional(), Length(max=10000)])
-    return type("ReviewForm", (FlaskForm,), attributes)(**kwargs)
+    return type("ReviewForm", (Form,), attributes)(**kwargs)
 
 
-def consolidation_form(criteria: CriteriaFile, language: str, **kwargs) -> FlaskForm:
+def consolidation_form(criteria: CriteriaFile, language: str, **kwargs) -> Form:
     """level-<id> and reason-<id> per criterion, plus the panel's recommendation and its reasons."""
     attributes = _per_criterion(criteria, language, "reason", _l("Reason"))
     attributes["recommendation"] = RadioField(_l("Panel recommendation"), choices=[
         SelectChoice(v, label) for v, label in RECOMMENDATION_CHOICES[:2]], validators=[Optional()])
     attributes["reasons"] = TextAreaField(_l("Reasons for the recommendation"),
                                           validators=[Optional(), Length(max=10000)])
-    return type("ConsolidationForm", (FlaskForm,), attributes)(**kwargs)
+    return type("ConsolidationForm", (Form,), attributes)(**kwargs)
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     question = TextAreaField(_l("Question to the municipality"), validators=[DataRequired(), Length(min=10, max=5000)],
                              description=_l("The review time is paused until the municipality answers."))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     answer = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=10000)])
     criterion = SelectField(_l("Add evidence for criterion (optional)"), choices=[], validators=[Optional()])
     title = StringField(_l("Evidence title"), validators=[Optional(), Length(max=255)])

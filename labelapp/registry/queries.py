@@ -48,7 +48,7 @@ class Filters:
             values["sort"] = "status"
         if values["state"] not in {s.value for s in LabelState}:
             values["state"] = ""
-        if not values["year"].isdigit():
+        if not (values["year"].isascii() and values["year"].isdigit()):
             values["year"] = ""
         return cls(**values)
 

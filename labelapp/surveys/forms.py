@@ -1,12 +1,12 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from labelapp.core.forms import Form
 from labelapp.surveys.names import ROLES
 
 ROLE_LABELS = {
@@ -17,7 +17,7 @@ ROLE_LABELS = {
 }
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     year = IntegerField(_l("Survey year"), validators=[DataRequired(), NumberRange(2000, dt.date.today().year + 1)])
     description = StringField(_l("Source"), validators=[Optional(), Length(max=500)],
                               description=_l("For example: Minu omavalitsus portal, Statistics Estonia table KOV01"))
@@ -39,11 +39,11 @@ class ImportForm(FlaskForm):
         return valid
 
 
-def mapping_form(headers: list[str], current: dict[str, str]) -> FlaskForm:
+def mapping_form(headers: list[str], current: dict[str, str]) -> Form:
     """One select per column header: which kind of data it holds."""
     attributes = {}
     for index, header in enumerate(headers):
         choices = [SelectChoice("", _l("— not used —"))] + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
         attributes[f"column_{index}"] = SelectField(header, choices=choices, default=current.get(header, ""),
                                                     validators=[Optional()])
-    return type("MappingForm", (FlaskForm,), attributes)()
+    return type("MappingForm", (Form,), attributes)()

@@ -25,6 +25,7 @@ from labelapp.surveys.models import SurveyResult, SurveyWave
 from labelapp.surveys.names import MunicipalityMatcher, Place
 
 STAGING = "survey-staging"
+uploads.register_folder(STAGING, None)  # every staged file is temporary: `flask maintenance sweep` removes old ones
 # Sent inside the import's transaction with the new wave; the label lifecycle listens (labels under review).
 wave_imported = Namespace().signal("survey-wave-imported")
 
@@ -90,15 +91,18 @@ def _finish_staging(token: str, origin: str) -> Staged:
 def stage_upload(stream: BinaryIO, filename: str) -> Staged:
     token = secrets.token_hex(16)
     limit, size = current_app.config["SURVEY_MAX_BYTES"], 0
-    with _stage_path(token).open("wb") as out:
-        while chunk := stream.read(1024 * 1024):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                _stage_path(token).unlink()
-                raise SurveyFileTooLarge(_("The file is larger than %(size)s.", size=uploads.human_size(limit)))
-            out.write(chunk)
-    return _finish_staging(token, filename or "upload")
+    try:
+        with _stage_path(token).open("wb") as out:
+            while chunk := stream.read(1024 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise SurveyFileTooLarge(_("The file is larger than %(size)s.",
+                                               size=uploads.human_size(limit)))
+                uploads.write_chunk(out, chunk)
+        return _finish_staging(token, filename or "upload")
+    except BaseException:
+        discard(Staged(token, _stage_path(token), "", "", 0))  # too large, disk full, anything: nothing stays
+        raise
 
 
 def stage_url(url: str) -> Staged:
@@ -107,10 +111,15 @@ def stage_url(url: str) -> Staged:
     try:
         final = fetch.download(url, _stage_path(token), max_bytes=config["SURVEY_MAX_BYTES"],
                                timeout=config["SURVEY_URL_TIMEOUT"], max_redirects=config["SURVEY_URL_MAX_REDIRECTS"],
-                               allowed_hosts=config["SURVEY_URL_ALLOWED_HOSTS"])
-    except fetch.FetchError as exc:
-        _stage_path(token).unlink(missing_ok=True)
-        raise SurveyImportError(str(exc)) from exc
+                               allowed_hosts=config["SURVEY_URL_ALLOWED_HOSTS"],
+                               deadline=config["SURVEY_URL_DEADLINE_SECONDS"],
+                               min_rate=config["SURVEY_URL_MIN_BYTES_PER_SECOND"],
+                               min_rate_after=config["SURVEY_URL_MIN_RATE_AFTER_SECONDS"])
+    except BaseException as exc:
+        _stage_path(token).unlink(missing_ok=True)  # whatever went wrong, no partial file stays behind
+        if isinstance(exc, fetch.FetchError):
+            raise SurveyImportError(str(exc)) from exc
+        raise
     return _finish_staging(token, final)
 
 

@@ -112,3 +112,23 @@ def test_links_are_added_and_removed(app, client, evidence_url):
     with app.app_context():
         assert db.session.get(Evidence, item_id) is None
 
+
+
+@pytest.mark.parametrize("name,content,stored_as,mimetype", [
+    ("kava.pdf", PNG, "kava.png", "image/png"),
+    ("scan", PNG, "scan.png", "image/png"),
+    ("otsus.png", PDF, "otsus.pdf", "application/pdf"),
+    ("pilt.jpeg", b"\xff\xd8\xff\xe0" + b"\x00" * 32, "pilt.jpeg", "image/jpeg"),
+    ("tabel.docx", office_file("xlsx"), "tabel.xlsx",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+], ids=["png-as-pdf", "png-without-extension", "pdf-as-png", "jpeg", "xlsx-as-docx"])
+def test_the_name_takes_the_extension_of_the_detected_type(app, client, evidence_url, name, content, stored_as,
+                                                          mimetype):
+    assert upload(client, evidence_url, content, name).status_code == 302
+    with app.app_context():
+        item = db.session.scalar(select(Evidence))
+        assert (item.original_name, item.title, item.content_type) == (stored_as, stored_as, mimetype)
+        link = f"/assessments/{item.assessment_id}/evidence/{item.id}/download"
+    with client.get(link) as response:
+        assert (response.mimetype, response.headers["Content-Disposition"]) == (
+            mimetype, f"attachment; filename={stored_as}")

@@ -15,7 +15,7 @@ from tests.support.evidence import stored_files, upload
 
 @pytest.fixture
 def config_overrides():
-    return {"ARCHIVE_MAX_UNCOMPRESSED_BYTES": 256 * 1024}
+    return {"ARCHIVE_MAX_UNCOMPRESSED_BYTES": 256 * 1024, "EVIDENCE_MAX_UNCOMPRESSED_BYTES": 256 * 1024}
 
 
 BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -69,3 +69,50 @@ def test_survey_import_refuses_an_entity_bomb_and_stores_nothing(app, runner, tm
     assert "declares XML entities or a DTD" in result.output
     with app.app_context():
         assert db.session.scalar(select(SurveyWave)) is None
+
+
+LATE_DTD = "<!--" + "x" * (70 * 1024) + "-->" + BILLION_LAUGHS.removeprefix('<?xml version="1.0"?>')
+
+
+@pytest.mark.parametrize("part,content", [
+    ("xl/sharedStrings.xml", LATE_DTD),  # the DTD starts after 70 KiB, beyond where parsing used to stop
+    ("xl/drawings/vmlDrawing1.vml", BILLION_LAUGHS),
+    ("customXml/item1.dat", EXTERNAL_ENTITY),  # XML by content, whatever the name
+    ("word/_rels/document.xml.rels", "\ufeff" + EXTERNAL_ENTITY),
+])
+def test_a_dtd_anywhere_in_any_xml_part_is_refused(app, client, evidence_url, part, content):
+    app.config["ARCHIVE_MAX_UNCOMPRESSED_BYTES"] = app.config["EVIDENCE_MAX_UNCOMPRESSED_BYTES"] = 1024 * 1024
+    client.set_cookie("lang", "en")
+    response = upload(client, evidence_url, hostile_office_file("docx", part, content), "kiri.docx")
+    assert response.status_code == 422
+    assert f"Part {part} of the file declares XML entities or a DTD" in response.get_data(as_text=True)
+    assert stored_files(app) == []
+
+
+def many_parts(count: int, size: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<x/>")
+        for index in range(count):
+            # two letters at random: about eight times smaller packed, so that the upload stays small
+            archive.writestr(f"word/media/image{index}.bin", bytes(b"ab"[byte & 1] for byte in os.urandom(size)))
+    return buffer.getvalue()
+
+
+def test_evidence_has_a_lower_unpacked_limit_than_surveys(app, client, evidence_url):
+    from labelapp.core import uploads
+
+    app.config.update(ARCHIVE_MAX_UNCOMPRESSED_BYTES=4 * 1024 * 1024, EVIDENCE_MAX_UNCOMPRESSED_BYTES=512 * 1024)
+    content = many_parts(5, 200 * 1024)  # (500 parts just under 1 MiB, scaled down) 1 MB unpacked
+    assert len(content) < 400 * 1024
+    client.set_cookie("lang", "en")
+    response = upload(client, evidence_url, content, "kiri.docx")
+    assert response.status_code == 422
+    assert "The file unpacks to more than 512 KB" in response.get_data(as_text=True)
+    assert stored_files(app) == []
+    path = app.instance_path + "/survey.docx"
+    with open(path, "wb") as out:
+        out.write(content)
+    with app.app_context():
+        assert uploads.check_archive(path, app.config["ARCHIVE_MAX_UNCOMPRESSED_BYTES"]) is None

@@ -52,3 +52,47 @@ def test_publishing_a_missing_file_is_refused_without_a_server_path(client, logi
                       form_page="/admin/criteria/", follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "2099.1" in html and str(criteria_dir.parent) not in html
+
+
+def outside_copy(criteria_dir, tmp_path):
+    """A criteria file outside the criteria folder, reached from it by ../ (framework ../outside/crit)."""
+    target = tmp_path / "outside" / "crit"
+    target.mkdir(parents=True)
+    text = (criteria_dir / "kaasav-omavalitsus" / "2026.1.yaml").read_text(encoding="utf-8")
+    (target / "2026.1.yaml").write_text(text.replace("weight: 20", "weight: -20", 1), encoding="utf-8")
+    return "../outside/crit"
+
+
+def test_publishing_a_path_outside_the_criteria_folder_opens_nothing(app, client, login_as, criteria_dir, tmp_path):
+    framework = outside_copy(criteria_dir, tmp_path)
+    login_as("coordinator")
+    client.set_cookie("lang", "en")
+    response = submit(client, "/admin/criteria/publish", {"framework": framework, "version": "2026.1"},
+                      form_page="/admin/criteria/", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Choose a criteria version from the list" in html
+    assert ("areas[0].weight" in html, str(tmp_path) in html, "outside" in html) == (False, False, False)
+
+
+def test_publishing_only_finds_files_listed_in_the_criteria_folder(app, criteria_dir, tmp_path):
+    from labelapp.criteria import services
+
+    outside_copy(criteria_dir, tmp_path)
+    with app.app_context():
+        for framework, version in [("../outside/crit", "2026.1"), ("kaasav-omavalitsus", "../2026.1"),
+                                   ("kaasav-omavalitsus/../kaasav-omavalitsus", "2026.1"), ("x" * 10**6, "1")]:
+            try:
+                services.find_file(framework, version)
+            except services.CriteriaError as exc:
+                assert "There is no criteria file" in str(exc) and str(tmp_path) not in str(exc)
+            else:
+                raise AssertionError(f"{framework[:50]} {version} was found")
+
+
+def test_a_megabyte_framework_value_is_refused_without_an_error_page(client, login_as):
+    login_as("coordinator")
+    client.set_cookie("lang", "en")
+    response = submit(client, "/admin/criteria/publish", {"framework": "x" * 10**6, "version": "2026.1"},
+                      form_page="/admin/criteria/", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Choose a criteria version from the list" in response.get_data(as_text=True)

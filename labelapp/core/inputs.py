@@ -1,0 +1,56 @@
+"""Numbers and text from the URL, checked before any view sees them.
+
+Ids in paths go through ``<int:...>``, which here matches only ASCII digits up to the largest INTEGER that
+PostgreSQL stores (2^31-1), so a larger id is a 404 like any missing one instead of an OverflowError or
+"integer out of range" in the database driver. Path segments
+(``<name>``) never match control characters (PostgreSQL cannot compare text holding NUL). Query parameters
+may not hold control characters, and the numeric ones (``page``, ``per_page``, ``year``) must be ASCII digits
+within their range: anything else is a 400.
+"""
+
+from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter, UnicodeConverter
+
+from labelapp.core.forms import INT_MAX, control_character
+
+# Query parameters read as numbers anywhere in the app -> (smallest, largest) value accepted.
+INTEGER_ARGS = {"page": (1, 1_000_000), "per_page": (1, 1000), "year": (1, 9999)}
+
+
+class Id(IntegerConverter):
+    """``<int:...>``: ASCII digits only (not ``²`` or other Unicode digits), at most 2^31-1."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 0, max: int | None = None,  # noqa: A002
+                 signed: bool = False):
+        limit = INT_MAX if max is None or max > INT_MAX else max
+        super().__init__(map, fixed_digits, min, limit, signed)
+
+
+class Segment(UnicodeConverter):
+    """``<name>`` / ``<string:name>``: one path segment without control characters."""
+
+    def __init__(self, map, minlength: int = 1, maxlength: int | None = None, length: int | None = None):
+        super().__init__(map, minlength, maxlength, length)
+        self.regex = self.regex.replace("[^/]", r"[^/\x00-\x1f\x7f-\x9f]")
+
+
+def register_converters(app: Flask) -> None:
+    """Before any blueprint: the rules are compiled with the converters present when they are added."""
+    app.url_map.converters.update({"int": Id, "default": Segment, "string": Segment})
+
+
+def register_query_checks(app: Flask) -> None:
+    @app.before_request
+    def _check_query():
+        for name, values in request.args.lists():
+            for value in (name, *values):
+                if control_character(value):
+                    abort(400)
+            if name in INTEGER_ARGS:
+                low, high = INTEGER_ARGS[name]
+                for value in values:
+                    if value and not (len(value) <= 9 and value.isascii() and value.isdigit()
+                                      and low <= int(value) <= high):
+                        abort(400)
