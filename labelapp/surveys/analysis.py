@@ -21,6 +21,7 @@ SHAPES = ("aggregated", "respondents")
 # Why a row is not used, in the order checked (a row is counted once, under the first reason that applies).
 EXCLUSIONS = ("unknown_municipality", "invalid_answer", "invalid_weight", "invalid_share", "invalid_n", "duplicate",
               "no_answer", "dont_know", "zero_weight")
+MAX_STORED_INT = 2**31 - 1  # the database's INTEGER column
 
 
 @dataclass
@@ -225,11 +226,15 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
     places = _Places(matcher, report, headers)
     collect = _Respondents(report, headers, places) if report.shape == "respondents" else \
         _Aggregated(report, headers, places, indicator)
-    for part in reader.chunks(path, layout):
-        report.rows += len(part)
-        collect.add(part)
-        if progress:
-            progress(len(part))
+    try:
+        for part in reader.chunks(path, layout):
+            report.rows += len(part)
+            collect.add(part)
+            if progress:
+                progress(len(part))
+    except reader.FormatError as exc:
+        report.error(str(exc))
+        return report
     if report.rows == 0:
         report.error(_("the file has a header but no data rows"))
     _warn_exclusions(report)
@@ -350,11 +355,12 @@ class _Aggregated:
         ok_share = _check_numbers(self.report, part, "share", share, self.headers["share"], 0, 100,
                                   _("a share in per cent from 0 to 100"))
         n = reader.numbers(part["n"], self.report.layout.decimal)
-        ok_n = _check_numbers(self.report, part, "n", n, self.headers["n"], 1, None, _("a whole number of 1 or more"))
+        ok_n = _check_numbers(self.report, part, "n", n, self.headers["n"], 1, MAX_STORED_INT,
+                              _("a whole number from 1 to %(max)d", max=MAX_STORED_INT))
         whole = n.notna() & (n == n.round())
         for line, raw in part.loc[ok_n & ~whole, ["_line", "n"]].itertuples(index=False):
-            self.report.error(_("expected %(what)s", what=_("a whole number of 1 or more")), line,
-                              self.headers["n"], raw)
+            self.report.error(_("expected %(what)s", what=_("a whole number from 1 to %(max)d",
+                                                             max=MAX_STORED_INT)), line, self.headers["n"], raw)
         indicators = part["indicator"].map(lambda v: fold(v).replace(" ", "_") or self.indicator) \
             if "indicator" in part else pd.Series(self.indicator, index=part.index)
         good = ids.notna() & ok_share & ok_n & whole
