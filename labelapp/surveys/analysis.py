@@ -11,7 +11,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from labelapp.surveys import reader
+from labelapp.surveys import reader, words
 from labelapp.surveys.names import ACCEPTED_ANSWERS, ANSWERS, SATISFIED, MunicipalityMatcher, fold
 from labelapp.surveys.stats import summarise, wilson
 
@@ -221,7 +221,7 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
     if report.shape is None or missing:
         report.error(_("missing required column(s): %(missing)s; found %(found)s. Name the columns as expected "
                        "(e.g. EHAK, omavalitsus, vastus, kaal, osakaal, n) or map them by hand",
-                       missing=", ".join(missing), found=layout.headers))
+                       missing=", ".join(words.role(m) for m in missing), found=layout.headers))
         return report
     places = _Places(matcher, report, headers)
     collect = _Respondents(report, headers, places) if report.shape == "respondents" else \

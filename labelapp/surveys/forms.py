@@ -7,14 +7,10 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, URLFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
+from labelapp.surveys import words
 from labelapp.surveys.names import ROLES
 
-ROLE_LABELS = {
-    "code": _l("Municipality code (EHAK)"), "municipality": _l("Municipality name"), "answer": _l("Answer"),
-    "weight": _l("Weight"), "share": _l("Share satisfied, %"), "n": _l("Number of respondents"),
-    "indicator": _l("Indicator"), "subgroup:language": _l("Subgroup: questionnaire language"),
-    "subgroup:gender": _l("Subgroup: gender"), "subgroup:age_group": _l("Subgroup: age group"),
-}
+ROLE_LABELS = words.ROLES
 
 
 class ImportForm(FlaskForm):

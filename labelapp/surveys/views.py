@@ -9,13 +9,15 @@ from labelapp.auth.permissions import access, is_staff
 from labelapp.core.forms import ConfirmForm, commit_or_flash, form_status, report
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
-from labelapp.surveys import services
+from labelapp.surveys import services, words
 from labelapp.surveys.forms import ImportForm, mapping_form
 from labelapp.surveys.models import SurveyResult, SurveyWave
 from labelapp.surveys.rules import can_import_surveys
 
 bp = Blueprint("surveys", __name__, url_prefix="/admin/surveys")
 staff_bp = Blueprint("my_survey", __name__)
+for _name, _function in words.FILTERS.items():  # indicator, shape, role and subgroup names in the page's language
+    staff_bp.add_app_template_filter(_function, _name)
 
 
 @staff_bp.route("/survey")
