@@ -210,6 +210,11 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
         report.error(str(exc))
         return report
     report.layout = layout
+    for headers in layout.ambiguous:
+        report.error(_("the columns %(columns)s all hold answers on the national scale; choose which one is the "
+                       "answer under “Columns” below", columns=", ".join(repr(h) for h in headers)))
+    if layout.ambiguous:
+        return report
     roles = set(layout.roles.values())
     headers = {role: header for header, role in layout.roles.items()}
     report.unmapped = [h for h in layout.headers if h and h not in layout.roles]

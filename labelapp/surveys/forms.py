@@ -35,11 +35,12 @@ class ImportForm(FlaskForm):
         return valid
 
 
-def mapping_form(headers: list[str], current: dict[str, str]) -> FlaskForm:
-    """One select per column header: which kind of data it holds."""
+def mapping_form(headers: list[str], current: dict[str, str], reasons: dict | None = None) -> FlaskForm:
+    """One select per column header: which kind of data it holds, and why it was recognised so."""
+    reasons = reasons or {}
     attributes = {}
     for index, header in enumerate(headers):
         choices = [SelectChoice("", _l("— not used —"))] + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
         attributes[f"column_{index}"] = SelectField(header, choices=choices, default=current.get(header, ""),
-                                                    validators=[Optional()])
+                                                    validators=[Optional()], description=reasons.get(header, ""))
     return type("MappingForm", (FlaskForm,), attributes)()

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from labelapp.config import DEFAULTS
 from labelapp.core import uploads
 from labelapp.surveys.names import column_role
+from labelapp.surveys.recognise import SAMPLE_ROWS, recognise
 
 CHUNK_ROWS = 250_000
 HEADER_SEARCH_ROWS = 20
@@ -42,6 +43,8 @@ class Layout:
     roles: dict[str, str] = field(default_factory=dict)  # header -> canonical role
     header_offset: int = 0  # byte where the header starts (CSV): title lines above it are never parsed as CSV
     header_lines: int = 1  # lines the header takes (a quoted header cell may hold a line break)
+    reasons: dict[str, object] = field(default_factory=dict)  # header -> why it has its role (shown to people)
+    ambiguous: list[list[str]] = field(default_factory=list)  # headers that could each be the answer
 
     @property
     def first_data_line(self) -> int:
@@ -153,7 +156,7 @@ def _records(text: str, separator: str) -> list[tuple[int, int, list[str]]]:
 def _roles(headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
     roles = {}
     for header in headers:
-        role = mapping.get(header) or column_role(header)
+        role = mapping[header] if header in mapping else column_role(header)  # "" = not used, by choice
         if role and role not in roles.values():
             roles[header] = role
     return roles
@@ -199,13 +202,15 @@ def detect(path: Path, mapping: dict[str, str] | None = None) -> Layout:
     decimal = "," if separator != "," and any(DECIMAL_COMMA.match(c.strip()) for c in data) else "."
     starts = [0] + [m.end() for m in re.finditer(rb"\r\n|\r|\n", raw)]  # the lines csv.reader counted
     offset = starts[header_line]
-    return Layout("csv", encoding, separator, decimal, header_line, headers, _roles(headers, mapping),
-                  header_offset=offset, header_lines=header_lines)
+    sample = [cells for _line, _span, cells in _records(text, separator)[header + 1: header + 1 + SAMPLE_ROWS]]
+    roles, reasons, ambiguous = recognise(headers, sample, _roles(headers, mapping), mapping)
+    return Layout("csv", encoding, separator, decimal, header_line, headers, roles, header_offset=offset,
+                  header_lines=header_lines, reasons=reasons, ambiguous=ambiguous)
 
 
 def _separator(lines: list[str]) -> str:
-    """The separator that splits the most lines into the same number (2 or more) of fields; ties go to the one
-    giving more fields, so a decimal comma inside ';' or tab separated data does not win."""
+    """The separator that splits the most lines into the same number (2 or more) of fields, counting the
+    splits (lines × (fields − 1)), so a decimal comma inside ';' or tab separated data does not win."""
     best, best_score = ",", (-1, -1)
     for candidate in (";", "\t", ","):
         counts = [len(row) for row in csv.reader(lines, delimiter=candidate)]
@@ -213,7 +218,7 @@ def _separator(lines: list[str]) -> str:
         if not usable:
             continue
         modal = max(set(usable), key=usable.count)
-        score = (usable.count(modal), modal)
+        score = (usable.count(modal) * (modal - 1), modal)  # a decimal comma in one column splits lines in two
         if score > best_score:
             best, best_score = candidate, score
     return best
@@ -239,7 +244,9 @@ def _detect_excel(path: Path, mapping: dict[str, str]) -> Layout:
         raise FormatError(_("the spreadsheet is empty"))
     header = _header_index(rows, mapping)
     headers = [str(c).strip() for c in rows[header]]
-    return Layout("excel", header_row=header, headers=headers, roles=_roles(headers, mapping))
+    sample = frame.iloc[header + 1: header + 1 + SAMPLE_ROWS].values.tolist()
+    roles, reasons, ambiguous = recognise(headers, sample, _roles(headers, mapping), mapping)
+    return Layout("excel", header_row=header, headers=headers, roles=roles, reasons=reasons, ambiguous=ambiguous)
 
 
 def chunks(path: Path, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
@@ -283,10 +290,11 @@ def chunks(path: Path, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator
 
 
 def numbers(values: pd.Series, decimal: str) -> pd.Series:
-    """Text to floats, accepting a decimal comma; what is not a number becomes NaN (the caller reports it)."""
+    """Text to floats, accepting a decimal comma and a trailing %; what is not a number becomes NaN (the caller
+    reports it)."""
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float)
-    text = values.astype(str).str.strip()
+    text = values.astype(str).str.strip().str.removesuffix("%").str.strip()  # "61,5 %" is a share in per cent
     if decimal == "," or text.str.contains(",", regex=False).any():
         text = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
         text = text.str.replace(",", ".", regex=False)

@@ -79,7 +79,53 @@ def windows_1257_tab_with_title() -> bytes:
     return _csv(rows, sep="\t", title=["Elanike rahulolu uuring 2024", ""]).encode("cp1257")
 
 
+def _question_text_rows() -> list[list[str]]:
+    rng = random.Random(3)  # noqa: S311  (reproducible test data, not secrets)
+    rows = []
+    for code, name in (("0784", "Tallinn"), ("0793", "Tartu linn")):
+        for index in range(40):
+            rows.append([code, name, SCALE[(index + int(code)) % 5], "et" if index % 4 else "ru",
+                         f"{rng.uniform(0.5, 1.5):.2f}".replace(".", ",")])
+    return rows
+
+
+def question_text_headers() -> bytes:
+    """Respondent file from the survey provider: the answer column is named by its question, weights and the
+    questionnaire language have their own words."""
+    header = ["EHAK", "Omavalitsus", "Q7 Kuivõrd olete rahul sellega, kuidas omavalitsus teid kaasab?",
+              "Ankeedi keel", "Kaalukordaja"]
+    return _csv([header] + _question_text_rows(), title=["Elanike rahulolu uuring 2024, vastajate andmed"]) \
+        .encode("utf-8")
+
+
+def _by_hand(rows: list[list[str]]) -> dict[str, tuple]:
+    """The weighted share satisfied per code, summed in plain Python (the oracle for question_text_headers)."""
+    out = {}
+    for code in sorted({r[0] for r in rows}):
+        mine = [(r[2], float(r[4].replace(",", "."))) for r in rows if r[0] == code and r[2] != "Ei oska öelda"]
+        satisfied = sum(w for answer, w in mine if answer in ("Väga rahul", "Pigem rahul"))
+        out[code] = (round(100 * satisfied / sum(w for _a, w in mine), 2), len(mine), "ok")
+    return out
+
+
+def question_code_percent_shares() -> bytes:
+    """Aggregated file whose share and count columns are named by question code, the share with a % sign."""
+    rows = [["KOV kood", "KOV", "Q7_rahul, %", "Q7_N"], ["0784", "Tallinn", "61,5 %", "812"],
+            ["0793", "Tartu linn", "55,0 %", "402"], ["0478", "Muhu vald", "71,0 %", "18"]]
+    return _csv(rows, title=["Tabel 2. Rahulolu kaasamisega omavalitsuseti", ""]).encode("cp1257")
+
+
+def two_answer_columns() -> bytes:
+    rows = [["EHAK", "Q7", "Q8"]] + [["0784", "Pigem rahul", "Väga rahul"]] * 5
+    return _csv(rows).encode("utf-8")
+
+
 CORPUS = {
+    "question-text-headers.csv": (question_text_headers, ("ok", _by_hand(_question_text_rows()))),
+    "question-code-percent-shares.csv": (question_code_percent_shares, ("ok", {
+        "0784": (61.5, 812, "ok"), "0793": (55.0, 402, "ok"), "0478": (71.0, 18, "insufficient")})),
+    "two-answer-columns.csv": (two_answer_columns, ("error", "the columns 'Q7', 'Q8' all hold answers on the "
+                                                             "national scale; choose which one is the answer")),
     "mixed-encoding.csv": (mixed_encoding, ("error", "the file mixes encodings: it is UTF-8 up to line 2002, "
                                                      "where byte 7 (0xF5) is not")),
     "late-windows-1257.csv": (late_windows_1257, ("ok", {"0784": (99.75, 4010, "ok")})),
