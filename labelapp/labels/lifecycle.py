@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -174,7 +174,8 @@ def review_after_survey(wave_id: int) -> list[Label]:
         judged = result.ci_low if rule["applies_to"] == "ci_lower" else result.value
         if judged < rule["threshold"]:
             reason = _("The %(year)d survey shows %(value)s %% (threshold %(threshold)s %%).",
-                       year=result.wave.year, value=judged, threshold=rule["threshold"])
+                       year=result.wave.year, value=format_decimal(judged),
+                       threshold=format_decimal(rule["threshold"]))
             change_state(label, LabelAction.PUT_UNDER_REVIEW, reason)
             notifications.put_under_review(label, reason)
             changed.append(label)

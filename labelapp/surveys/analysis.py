@@ -9,14 +9,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
-from labelapp.surveys import reader
+from labelapp.surveys import reader, words
 from labelapp.surveys.names import ACCEPTED_ANSWERS, ANSWERS, SATISFIED, MunicipalityMatcher, fold
 from labelapp.surveys.stats import summarise, wilson
 
 MAX_PROBLEMS = 200
 MIN_SUBGROUP_N = 10
 SHAPES = ("aggregated", "respondents")
+# Why a row is not used, in the order checked (a row is counted once, under the first reason that applies).
+EXCLUSIONS = ("unknown_municipality", "invalid_answer", "invalid_weight", "invalid_share", "invalid_n", "duplicate",
+              "no_answer", "dont_know", "zero_weight")
+MAX_STORED_INT = 2**31 - 1  # the database's INTEGER column
 
 
 @dataclass
@@ -59,10 +64,32 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
+    used: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    first_rows: dict[str, int] = field(default_factory=dict)  # reason -> first row excluded for it
 
     @property
     def ok(self) -> bool:
         return self.error_count == 0
+
+    @property
+    def accounting(self) -> dict:
+        """Rows read, used and excluded by reason: read == used + sum(excluded). Stored with the wave."""
+        return {"read": self.rows, "used": self.used,
+                "excluded": {k: self.excluded[k] for k in EXCLUSIONS if self.excluded.get(k)}}
+
+    def account(self, part: pd.DataFrame, reasons: list[tuple[str, pd.Series]]) -> np.ndarray:
+        """Count each row of ``part`` under the first reason whose mask holds; return the mask of rows left."""
+        left = np.ones(len(part), dtype=bool)
+        lines = part["_line"].to_numpy()
+        for reason, mask in reasons:
+            hit = left & np.asarray(mask, dtype=bool)
+            if hit.any():
+                self.excluded[reason] = self.excluded.get(reason, 0) + int(hit.sum())
+                self.first_rows.setdefault(reason, int(lines[hit][0]))
+            left &= ~hit
+        self.used += int(left.sum())
+        return left
 
     def error(self, message: str, row: int | None = None, column: str | None = None, value=None) -> None:
         self.error_count += 1
@@ -125,21 +152,26 @@ class _Places:
         missing = part.loc[ids.isna()]
         if missing.empty:
             return
-        column = "code" if "code" in part else "municipality"
-        for value, rows in missing.groupby(column, sort=False)["_line"]:
+        columns = [c for c in ("code", "municipality") if c in part]
+        keys = pd.Series(list(zip(*(_text(missing[c]) for c in columns), strict=True)), index=missing.index)
+        for key, rows in missing["_line"].groupby(keys, sort=False):
+            given = dict(zip(columns, key, strict=True))
             lines = rows.tolist()
             more = _(" (and %(n)d more rows)", n=len(lines) - 1) if len(lines) > 1 else ""
-            if column == "code" and "municipality" in part and str(value).strip() == "":
-                name = part.loc[rows.index[0], "municipality"]
-                _place, suggestions = self.matcher.by_name(name)
-                value, column_shown = name, self.headers.get("municipality")
+            if given.get("code"):
+                what, column, value, suggestions = _("not a known municipality code"), "code", given["code"], []
+            elif given.get("municipality"):
+                what, column, value = _("not a known municipality name"), "municipality", given["municipality"]
+                suggestions = self.matcher.by_name(value)[1]
             else:
-                column_shown = self.headers.get(column)
-                suggestions = [] if column == "code" else self.matcher.by_name(value)[1]
+                what, column, value, suggestions = _("no municipality code or name"), columns[0], None, []
             hint = _("; closest: %(names)s", names=", ".join(suggestions)) if suggestions else ""
-            what = _("not a known municipality code") if column == "code" and \
-                column_shown == self.headers.get("code") else _("not a known municipality name")
-            self.report.error(f"{what}{hint}{more}", lines[0], column_shown, value)
+            self.report.error(f"{what}{hint}{more}", lines[0], self.headers.get(column), value)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Cells as stripped text, missing ones as ""."""
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
 
 
 def _per_distinct(values: pd.Series, lookup: Callable[[str], object], dtype=object) -> np.ndarray:
@@ -178,6 +210,11 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
         report.error(str(exc))
         return report
     report.layout = layout
+    for headers in layout.ambiguous:
+        report.error(_("the columns %(columns)s all hold answers on the national scale; choose which one is the "
+                       "answer under “Columns” below", columns=", ".join(repr(h) for h in headers)))
+    if layout.ambiguous:
+        return report
     roles = set(layout.roles.values())
     headers = {role: header for header, role in layout.roles.items()}
     report.unmapped = [h for h in layout.headers if h and h not in layout.roles]
@@ -189,21 +226,39 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
     if report.shape is None or missing:
         report.error(_("missing required column(s): %(missing)s; found %(found)s. Name the columns as expected "
                        "(e.g. EHAK, omavalitsus, vastus, kaal, osakaal, n) or map them by hand",
-                       missing=", ".join(missing), found=layout.headers))
+                       missing=", ".join(words.role(m) for m in missing), found=layout.headers))
         return report
     places = _Places(matcher, report, headers)
     collect = _Respondents(report, headers, places) if report.shape == "respondents" else \
         _Aggregated(report, headers, places, indicator)
-    for part in reader.chunks(path, layout):
-        report.rows += len(part)
-        collect.add(part)
-        if progress:
-            progress(len(part))
+    try:
+        for part in reader.chunks(path, layout):
+            report.rows += len(part)
+            collect.add(part)
+            if progress:
+                progress(len(part))
+    except reader.FormatError as exc:
+        report.error(str(exc))
+        return report
     if report.rows == 0:
         report.error(_("the file has a header but no data rows"))
+    _warn_exclusions(report)
     if report.ok:
         report.results = collect.results(matcher, indicator, min_sample)
     return report
+
+
+def _warn_exclusions(report: Report) -> None:
+    """Rows left out without being errors are said so, with the first row of each kind."""
+    if count := report.excluded.get("no_answer"):
+        report.warn(ngettext("%(num)d row has no answer; it is counted as “no answer” and left out of the share",
+                             "%(num)d rows have no answer; they are counted as “no answer” and left out of the share",
+                             count), report.first_rows["no_answer"],
+                    next(h for h, r in report.layout.roles.items() if r == "answer"))
+    if count := report.excluded.get("zero_weight"):
+        report.warn(ngettext("%(num)d row has the weight 0 and is left out",
+                             "%(num)d rows have the weight 0 and are left out", count),
+                    report.first_rows["zero_weight"])
 
 
 class _Sums:
@@ -230,28 +285,33 @@ class _Respondents:
         self.totals = _Sums()
         self.subtotals = {role: _Sums() for role in self.subgroup_columns}
         self.answers: dict[str, object] = {}
+        self.seen: set[int] = set()  # municipalities with rows, used or not
 
     def _meaning(self, value: str):
         if value not in self.answers:
-            self.answers[value] = ANSWERS.get(fold(value), "?")
+            self.answers[value] = ANSWERS.get(fold(value), "?") if str(value).strip() else ""
         return self.answers[value]
 
     def add(self, part: pd.DataFrame) -> None:
         ids = self.places.resolve(part)
+        self.seen.update(int(m) for m in ids.dropna().unique())
         meaning = pd.Series(_per_distinct(part["answer"], self._meaning), index=part.index)
+        blank = meaning == ""
         unknown = meaning == "?"
-        for value, rows in part.loc[unknown].groupby("answer", sort=False)["_line"]:
+        for value, rows in part.loc[unknown].groupby("answer", sort=False, observed=True)["_line"]:
             more = _(" (and %(n)d more rows)", n=len(rows) - 1) if len(rows) > 1 else ""
             self.report.error(_("not an answer on the national scale; accepted: %(answers)s",
                                 answers=ACCEPTED_ANSWERS) + more,
                               int(rows.iloc[0]), self.headers["answer"], value)
         if "weight" in part:
             weights = reader.numbers(part["weight"], self.report.layout.decimal)
-            good_weight = _check_numbers(self.report, part, "weight", weights, self.headers["weight"], 0, None,
+            good_weight = _check_numbers(self.report, part, "weight", weights, self.headers["weight"], 0, 1e12,
                                          _("a number of 0 or more"))
         else:
-            weights, good_weight = pd.Series(1.0, index=part.index), True
-        usable = (ids.notna() & ~unknown & meaning.notna() & good_weight).to_numpy()
+            weights, good_weight = pd.Series(1.0, index=part.index), pd.Series(True, index=part.index)
+        usable = self.report.account(part, [
+            ("unknown_municipality", ids.isna()), ("invalid_answer", unknown), ("invalid_weight", ~good_weight),
+            ("no_answer", blank), ("dont_know", meaning.isna()), ("zero_weight", weights == 0)])
         if not self.report.ok:
             return  # keep checking later chunks, but stop aggregating
         m = ids.to_numpy(dtype="int64", na_value=0)[usable]
@@ -264,6 +324,7 @@ class _Respondents:
             keys = m * len(groups) + codes
             labels = [(mm, g) for mm in range(int(m.max(initial=0)) + 1) for g in groups]
             self.subtotals[role].add(keys, w, satisfied, labels)
+
 
     def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
         places = {p.id: p for p in matcher.places}
@@ -280,7 +341,10 @@ class _Respondents:
                             "ci_low": sub_low, "ci_high": sub_high}
             place = places[int(m)]
             out.append(Result(place.id, place.code, place.name, indicator, value, int(n), n_eff, low, high,
-                              "ok" if n >= min_sample else "insufficient", subgroups))
+                              "ok" if n >= min_sample and n_eff > 0 else "insufficient", subgroups))
+        for m in self.seen - set(self.totals.table):  # rows, but none usable (all "don't know", weights 0 ...)
+            place = places[m]
+            out.append(Result(place.id, place.code, place.name, indicator, 0.0, 0, 0.0, 0.0, 100.0, "insufficient"))
         return sorted(out, key=lambda r: r.code)
 
 
@@ -296,25 +360,31 @@ class _Aggregated:
         ok_share = _check_numbers(self.report, part, "share", share, self.headers["share"], 0, 100,
                                   _("a share in per cent from 0 to 100"))
         n = reader.numbers(part["n"], self.report.layout.decimal)
-        ok_n = _check_numbers(self.report, part, "n", n, self.headers["n"], 1, None, _("a whole number of 1 or more"))
+        ok_n = _check_numbers(self.report, part, "n", n, self.headers["n"], 1, MAX_STORED_INT,
+                              _("a whole number from 1 to %(max)d", max=MAX_STORED_INT))
         whole = n.notna() & (n == n.round())
         for line, raw in part.loc[ok_n & ~whole, ["_line", "n"]].itertuples(index=False):
-            self.report.error(_("expected %(what)s", what=_("a whole number of 1 or more")), line,
-                              self.headers["n"], raw)
+            self.report.error(_("expected %(what)s", what=_("a whole number from 1 to %(max)d",
+                                                             max=MAX_STORED_INT)), line, self.headers["n"], raw)
         indicators = part["indicator"].map(lambda v: fold(v).replace(" ", "_") or self.indicator) \
             if "indicator" in part else pd.Series(self.indicator, index=part.index)
         good = ids.notna() & ok_share & ok_n & whole
         label_column = "code" if "code" in part else "municipality"
-        for line, label, m, ind, value, count in zip(part["_line"][good], part[label_column][good], ids[good],
-                                                     indicators[good], share[good], n[good], strict=True):
+        duplicate = pd.Series(False, index=part.index)
+        for index, line, label, m, ind, value, count in zip(
+                part.index[good], part["_line"][good], part[label_column][good], ids[good], indicators[good],
+                share[good], n[good], strict=True):
             key = (int(m), ind)
             if key in self.seen:
                 self.report.error(_("the municipality appears twice for indicator %(indicator)s (also row %(row)d)",
                                     indicator=ind, row=self.seen[key]),
                                   int(line), self.headers[label_column], label)
+                duplicate[index] = True
                 continue
             self.seen[key] = int(line)
             self.rows.append((int(m), ind, float(value), int(count)))
+        self.report.account(part, [("unknown_municipality", ids.isna()), ("invalid_share", ~ok_share),
+                                   ("invalid_n", ~(ok_n & whole)), ("duplicate", duplicate)])
 
     def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
         places = {p.id: p for p in matcher.places}

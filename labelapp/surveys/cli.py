@@ -10,6 +10,10 @@ from labelapp.surveys import analysis, services
 from labelapp.surveys.names import ROLES
 
 survey_cli = AppGroup("survey", help="Resident-satisfaction survey waves.")
+EXCLUSION_WORDS = {"unknown_municipality": "municipality not identified", "invalid_answer": "answer not on the scale",
+                   "invalid_weight": "weight not usable", "invalid_share": "share not usable",
+                   "invalid_n": "n not usable", "duplicate": "municipality repeated", "no_answer": "no answer",
+                   "dont_know": "don't know", "zero_weight": "weight 0"}
 EXPORT_COLUMNS = ["ehak_code", "municipality", "indicator", "value", "n", "n_effective", "ci_low", "ci_high", "flag"]
 
 
@@ -31,6 +35,10 @@ def _print_report(report: analysis.Report) -> None:
         click.echo(f"{report.origin}: {report.rows} rows, {report.shape or '?'}; columns: {found}", err=True)
         if report.unmapped:
             click.echo(f"  not used: {', '.join(report.unmapped)}", err=True)
+        rows = report.accounting
+        excluded = ", ".join(f"{EXCLUSION_WORDS[k]} {n}" for k, n in rows["excluded"].items())
+        click.echo(f"  {rows['read']} rows read, {rows['used']} used" + (f"; excluded: {excluded}" if excluded else ""),
+                   err=True)
     for problem in report.warnings:
         click.echo(f"warning: {problem}", err=True)
     for problem in report.errors:

@@ -7,14 +7,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from labelapp.core.forms import Form
+from labelapp.surveys import words
 from labelapp.surveys.names import ROLES
 
-ROLE_LABELS = {
-    "code": _l("Municipality code (EHAK)"), "municipality": _l("Municipality name"), "answer": _l("Answer"),
-    "weight": _l("Weight"), "share": _l("Share satisfied, %"), "n": _l("Number of respondents"),
-    "indicator": _l("Indicator"), "subgroup:language": _l("Subgroup: questionnaire language"),
-    "subgroup:gender": _l("Subgroup: gender"), "subgroup:age_group": _l("Subgroup: age group"),
-}
+ROLE_LABELS = words.ROLES
 
 
 class ImportForm(Form):
@@ -39,11 +35,12 @@ class ImportForm(Form):
         return valid
 
 
-def mapping_form(headers: list[str], current: dict[str, str]) -> Form:
-    """One select per column header: which kind of data it holds."""
+def mapping_form(headers: list[str], current: dict[str, str], reasons: dict | None = None) -> Form:
+    """One select per column header: which kind of data it holds, and why it was recognised so."""
+    reasons = reasons or {}
     attributes = {}
     for index, header in enumerate(headers):
         choices = [SelectChoice("", _l("— not used —"))] + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLES]
         attributes[f"column_{index}"] = SelectField(header, choices=choices, default=current.get(header, ""),
-                                                    validators=[Optional()])
+                                                    validators=[Optional()], description=reasons.get(header, ""))
     return type("MappingForm", (Form,), attributes)()

@@ -23,6 +23,8 @@ class SurveyWave(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(Integer)
     rows: Mapped[int] = mapped_column(Integer)
+    # Rows read, used and excluded by reason (analysis.Report.accounting); {} for waves imported before.
+    accounting: Mapped[dict | None] = mapped_column(JSON, default=dict)
     min_sample: Mapped[int] = mapped_column(Integer)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     imported_by_label: Mapped[str] = mapped_column(String(255))

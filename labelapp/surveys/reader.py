@@ -4,6 +4,7 @@ BOM) or Windows-1257, and XLSX/ODS sheets with title rows above the header. Yiel
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -13,10 +14,12 @@ from pathlib import Path
 import pandas as pd
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from labelapp.config import DEFAULTS
 from labelapp.core import uploads
 from labelapp.surveys.names import column_role
+from labelapp.surveys.recognise import SAMPLE_ROWS, recognise
 
 CHUNK_ROWS = 250_000
 HEADER_SEARCH_ROWS = 20
@@ -38,27 +41,122 @@ class Layout:
     header_row: int = 0  # 0-based line (or sheet row) of the header
     headers: list[str] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)  # header -> canonical role
+    header_offset: int = 0  # byte where the header starts (CSV): title lines above it are never parsed as CSV
+    header_lines: int = 1  # lines the header takes (a quoted header cell may hold a line break)
+    reasons: dict[str, object] = field(default_factory=dict)  # header -> why it has its role (shown to people)
+    ambiguous: list[list[str]] = field(default_factory=list)  # headers that could each be the answer
 
     @property
     def first_data_line(self) -> int:
         """1-based line number of the first data row, for messages."""
-        return self.header_row + 2
+        return self.header_row + self.header_lines + 1
 
 
-def _decode_sample(raw: bytes) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig", raw[3:].decode("utf-8", errors="ignore")
+SCAN_BYTES = 1024 * 1024
+# Control characters other than tab, line feed, form feed and carriage return do not occur in text files.
+BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+CP1257_UNDEFINED = re.compile(rb"[\x81\x83\x88\x8a\x8c\x90\x98\x9a\x9c\x9f\xa1\xa5]")
+NOT_TEXT = _l("this is not a text or spreadsheet file (CSV, XLSX, XLS or ODS)")
+
+
+def _where(path: Path, offset: int) -> tuple[int, int]:
+    """(1-based line, 1-based byte within that line) of the byte at ``offset``."""
+    line, start, position = 1, 0, 0
+    with path.open("rb") as handle:
+        while position < offset and (chunk := handle.read(min(SCAN_BYTES, offset - position))):
+            line += chunk.count(b"\n")
+            if (last := chunk.rfind(b"\n")) >= 0:
+                start = position + last + 1
+            position += len(chunk)
+    return line, offset - start + 1
+
+
+def _first(path: Path, pattern: re.Pattern) -> int | None:
+    """Offset of the first byte matching ``pattern`` (a one-byte class), or None."""
+    position = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(SCAN_BYTES):
+            if found := pattern.search(chunk):
+                return position + found.start()
+            position += len(chunk)
+    return None
+
+
+def _utf8_break(path: Path) -> tuple[int, bool] | None:
+    """None if the whole file is UTF-8; else (offset of the first byte that is not, whether the text before it
+    has any non-ASCII character)."""
+    position, carry, non_ascii = 0, b"", False
+    with path.open("rb") as handle:
+        while chunk := handle.read(SCAN_BYTES):
+            data, base = carry + chunk, position - len(carry)
+            position += len(chunk)
+            carry = b""
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if exc.reason == "unexpected end of data" and exc.end == len(data):
+                    data, carry = data[:exc.start], data[exc.start:]  # a character cut by the chunk's end
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as inner:
+                    return base + inner.start, non_ascii or not data[:inner.start].isascii()
+            non_ascii = non_ascii or not data.isascii()
+    return (position - len(carry), non_ascii) if carry else None  # the file ends inside a character
+
+
+def _byte_at(path: Path, offset: int) -> int:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return handle.read(1)[0]
+
+
+def _encoding(path: Path) -> str:
+    """The one encoding the whole file is in: UTF-8 (with or without BOM) or Windows-1257. Raises FormatError
+    for binary content, for bytes neither encoding defines, and for a file that is UTF-8 up to some line and
+    something else after it, naming the line and byte."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FormatError(_("the file is UTF-16 text; save it as CSV in UTF-8"))
+    if (binary := _first(path, BINARY)) is not None:
+        line, byte = _where(path, binary)
+        raise FormatError(_("%(what)s: line %(line)d, byte %(byte)d is the control byte 0x%(code)02X",
+                            what=NOT_TEXT, line=line, byte=byte, code=_byte_at(path, binary)))
+    broken = _utf8_break(path)
+    if broken is None:
+        return "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    offset, non_ascii = broken
+    if non_ascii:
+        line, byte = _where(path, offset)
+        raise FormatError(_("the file mixes encodings: it is UTF-8 up to line %(line)d, where byte %(byte)d "
+                            "(0x%(code)02X) is not; save the whole file again as UTF-8",
+                            line=line, byte=byte, code=_byte_at(path, offset)))
+    if (undefined := _first(path, CP1257_UNDEFINED)) is not None:
+        line, byte = _where(path, undefined)
+        raise FormatError(_("%(what)s: line %(line)d, byte %(byte)d (0x%(code)02X) is neither UTF-8 nor "
+                            "Windows-1257", what=NOT_TEXT, line=line, byte=byte, code=_byte_at(path, undefined)))
+    return "cp1257"
+
+
+def _records(text: str, separator: str) -> list[tuple[int, int, list[str]]]:
+    """(first line, lines taken, cells) of each non-blank CSV record in ``text``; a quoted cell may span lines.
+    Only \\n, \\r and \\r\\n end a line (not U+2028 and its kind)."""
+    out, reader = [], csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    before = 0
     try:
-        # Cut at the last newline so that a character split by the sample's end does not count as invalid.
-        return "utf-8", raw[: raw.rfind(b"\n") + 1 or len(raw)].decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1257", raw.decode("cp1257")
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                out.append((before, reader.line_num - before, row))
+            before = reader.line_num
+    except csv.Error:
+        pass  # e.g. a NUL or a quote left open at the end of the sample: what was read so far is enough
+    return out
 
 
 def _roles(headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
     roles = {}
     for header in headers:
-        role = mapping.get(header) or column_role(header)
+        role = mapping[header] if header in mapping else column_role(header)  # "" = not used, by choice
         if role and role not in roles.values():
             roles[header] = role
     return roles
@@ -78,31 +176,41 @@ def _header_index(rows: list[list[str]], mapping: dict[str, str]) -> int:
 
 
 def detect(path: Path, mapping: dict[str, str] | None = None) -> Layout:
-    """Work out how to read ``path``. Raises FormatError for an empty file or one with no header row."""
+    """Work out how to read ``path``. Raises FormatError for an empty file, one with no header row, or one that
+    is not text in one encoding."""
     mapping = mapping or {}
     with path.open("rb") as handle:
         raw = handle.read(64 * 1024)
+        whole = not handle.read(1)
     if not raw.strip():
         raise FormatError(_("the file is empty"))
     if raw.startswith(EXCEL_SIGNATURES):
         return _detect_excel(path, mapping)
-    encoding, text = _decode_sample(raw)
-    lines = [line for line in text.splitlines() if line.strip()][: HEADER_SEARCH_ROWS + 5]
-    separator = _separator(lines)
-    rows = list(csv.reader(lines, delimiter=separator))
-    header = _header_index(rows, mapping)
-    headers = [c.strip() for c in rows[header]]
-    data = [cell for row in rows[header + 1:] for cell in row]
+    encoding = _encoding(path)
+    if not whole:  # cut at the last line end so that no character or line is split by the sample's end
+        raw = raw[: raw.rfind(b"\n") + 1 or len(raw)]
+    text = raw.decode(encoding, errors="replace")
+    plain_lines = [line for line in re.split(r"\r\n|\r|\n", text) if line.strip()][: HEADER_SEARCH_ROWS + 5]
+    separator = _separator(plain_lines)
+    records = _records(text, separator)[: HEADER_SEARCH_ROWS + 5]
+    if not records:
+        raise FormatError(_("the file is empty"))
+    header = _header_index([cells for _line, _span, cells in records], mapping)
+    header_line, header_lines, cells = records[header]
+    headers = [c.strip() for c in cells]
+    data = [cell for _line, _span, row in records[header + 1:] for cell in row]
     decimal = "," if separator != "," and any(DECIMAL_COMMA.match(c.strip()) for c in data) else "."
-    # Blank lines above the header are not counted by pandas' skiprows on lines; count raw lines instead.
-    raw_header_line = next(i for i, line in enumerate(text.splitlines()) if line.strip() and
-                           next(csv.reader([line], delimiter=separator)) == rows[header])
-    return Layout("csv", encoding, separator, decimal, raw_header_line, headers, _roles(headers, mapping))
+    starts = [0] + [m.end() for m in re.finditer(rb"\r\n|\r|\n", raw)]  # the lines csv.reader counted
+    offset = starts[header_line]
+    sample = [cells for _line, _span, cells in _records(text, separator)[header + 1: header + 1 + SAMPLE_ROWS]]
+    roles, reasons, ambiguous = recognise(headers, sample, _roles(headers, mapping), mapping)
+    return Layout("csv", encoding, separator, decimal, header_line, headers, roles, header_offset=offset,
+                  header_lines=header_lines, reasons=reasons, ambiguous=ambiguous)
 
 
 def _separator(lines: list[str]) -> str:
-    """The separator that splits the most lines into the same number (2 or more) of fields; ties go to the one
-    giving more fields, so a decimal comma inside ';' or tab separated data does not win."""
+    """The separator that splits the most lines into the same number (2 or more) of fields, counting the
+    splits (lines × (fields − 1)), so a decimal comma inside ';' or tab separated data does not win."""
     best, best_score = ",", (-1, -1)
     for candidate in (";", "\t", ","):
         counts = [len(row) for row in csv.reader(lines, delimiter=candidate)]
@@ -110,7 +218,7 @@ def _separator(lines: list[str]) -> str:
         if not usable:
             continue
         modal = max(set(usable), key=usable.count)
-        score = (usable.count(modal), modal)
+        score = (usable.count(modal) * (modal - 1), modal)  # a decimal comma in one column splits lines in two
         if score > best_score:
             best, best_score = candidate, score
     return best
@@ -136,7 +244,9 @@ def _detect_excel(path: Path, mapping: dict[str, str]) -> Layout:
         raise FormatError(_("the spreadsheet is empty"))
     header = _header_index(rows, mapping)
     headers = [str(c).strip() for c in rows[header]]
-    return Layout("excel", header_row=header, headers=headers, roles=_roles(headers, mapping))
+    sample = frame.iloc[header + 1: header + 1 + SAMPLE_ROWS].values.tolist()
+    roles, reasons, ambiguous = recognise(headers, sample, _roles(headers, mapping), mapping)
+    return Layout("excel", header_row=header, headers=headers, roles=roles, reasons=reasons, ambiguous=ambiguous)
 
 
 def chunks(path: Path, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
@@ -160,24 +270,31 @@ def chunks(path: Path, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator
     text = {header: "category" for header, role in columns.items() if role not in NUMERIC_ROLES}
     # Category parsing infers numbers in the categories (0784 -> 784), so codes stay plain text.
     text.update({header: object for header, role in columns.items() if role == "code"})
-    reader = pd.read_csv(
-        path, sep=layout.separator, encoding=layout.encoding, skiprows=layout.header_row, header=0,
-        usecols=lambda name: name.strip() in columns, dtype=text, keep_default_na=False,
-        na_values=[""], decimal=layout.decimal, chunksize=chunk_rows, skip_blank_lines=True, engine="c",
-    )
-    line = layout.first_data_line
-    for part in reader:
-        part.columns = [columns[c.strip()] for c in part.columns]
-        part["_line"] = range(line, line + len(part))
-        yield part
-        line += len(part)
+    with path.open("rb") as handle:
+        handle.seek(layout.header_offset)  # title lines above the header are not CSV: never parse them
+        line = layout.first_data_line
+        try:
+            reader = pd.read_csv(
+                handle, sep=layout.separator, encoding=layout.encoding, header=0,
+                usecols=lambda name: str(name).strip() in columns, dtype=text, keep_default_na=False,
+                na_values=[""], decimal=layout.decimal, chunksize=chunk_rows, skip_blank_lines=True, engine="c",
+            )
+            for part in reader:
+                part.columns = [columns[str(c).strip()] for c in part.columns]
+                part["_line"] = range(line, line + len(part))
+                yield part
+                line += len(part)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+            raise FormatError(_("the file cannot be read as a table after line %(line)d: %(error)s",
+                                line=line, error=str(exc).strip())) from exc
 
 
 def numbers(values: pd.Series, decimal: str) -> pd.Series:
-    """Text to floats, accepting a decimal comma; what is not a number becomes NaN (the caller reports it)."""
+    """Text to floats, accepting a decimal comma and a trailing %; what is not a number becomes NaN (the caller
+    reports it)."""
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float)
-    text = values.astype(str).str.strip()
+    text = values.astype(str).str.strip().str.removesuffix("%").str.strip()  # "61,5 %" is a share in per cent
     if decimal == "," or text.str.contains(",", regex=False).any():
         text = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
         text = text.str.replace(",", ".", regex=False)

@@ -182,7 +182,8 @@ def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = N
     actor = current_user._get_current_object() if current_user and current_user.is_authenticated else None
     _indicator, min_sample = survey_rule()
     wave = SurveyWave(year=year, source=source.strip(), shape=report.shape, origin=staged.origin[:2000],
-                      sha256=staged.sha256, size=staged.size, rows=report.rows, min_sample=min_sample,
+                      sha256=staged.sha256, size=staged.size, rows=report.rows, accounting=report.accounting,
+                      min_sample=min_sample,
                       imported_by_id=actor.id if actor else None,
                       imported_by_label=actor.email if actor else audit.actor_label())
     db.session.add(wave)
@@ -196,7 +197,8 @@ def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = N
     db.session.flush()
     audit.record("survey.import", "survey_wave", wave.id, before={"superseded": previous.id} if previous else None,
                  after={"year": year, "origin": wave.origin, "sha256": wave.sha256, "size": wave.size,
-                        "rows": wave.rows, "shape": wave.shape, "municipalities": len(report.results)})
+                        "rows": wave.rows, "accounting": wave.accounting, "shape": wave.shape,
+                        "municipalities": len(report.results)})
     wave_imported.send(current_app._get_current_object(), wave=wave)
     return wave, report
 

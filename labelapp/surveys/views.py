@@ -9,13 +9,15 @@ from labelapp.auth.permissions import access, is_staff
 from labelapp.core.forms import ConfirmForm, commit_or_flash, form_status, report
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
-from labelapp.surveys import services
+from labelapp.surveys import services, words
 from labelapp.surveys.forms import ImportForm, mapping_form
 from labelapp.surveys.models import SurveyResult, SurveyWave
 from labelapp.surveys.rules import can_import_surveys
 
 bp = Blueprint("surveys", __name__, url_prefix="/admin/surveys")
 staff_bp = Blueprint("my_survey", __name__)
+for _name, _function in words.FILTERS.items():  # indicator, shape, role and subgroup names in the page's language
+    staff_bp.add_app_template_filter(_function, _name)
 
 
 @staff_bp.route("/survey")
@@ -68,11 +70,12 @@ def preview(token: str):
     report = services.preview(staged, staged.options.get("shape"), staged.options.get("mapping"))
     headers = report.layout.headers if report.layout else []
     return render_template("surveys/preview.html", staged=staged, report=report, confirm_form=ConfirmForm(),
-                           mapping=mapping_form([h for h in headers if h], _current_mapping(report, staged)))
+                           mapping=mapping_form([h for h in headers if h], _current_mapping(report, staged),
+                                                report.layout.reasons if report.layout else {}))
 
 
 def _current_mapping(report, staged) -> dict[str, str]:
-    return {**(report.layout.roles if report.layout else {}), **staged.options.get("mapping", {})}
+    return {**staged.options.get("mapping", {}), **(report.layout.roles if report.layout else {})}
 
 
 @bp.route("/import/<token>/mapping", methods=["POST"])
@@ -83,8 +86,9 @@ def save_mapping(token: str):
     headers = [h for h in (report.layout.headers if report.layout else []) if h]
     form = mapping_form(headers, {})
     if form.validate_on_submit():
-        chosen = {header: form[f"column_{i}"].data for i, header in enumerate(headers) if form[f"column_{i}"].data}
-        if len(set(chosen.values())) != len(chosen):
+        chosen = {header: form[f"column_{i}"].data or "" for i, header in enumerate(headers)}
+        used = [role for role in chosen.values() if role]
+        if len(set(used)) != len(used):
             flash(_("Each kind of data can be given to one column only."), "error")
         else:
             staged.options["mapping"] = chosen

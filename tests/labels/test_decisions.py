@@ -14,7 +14,7 @@ from labelapp.extensions import db
 from labelapp.labels import decisions, lifecycle
 from labelapp.labels.models import Label, LabelReminder, LabelState
 from tests.support.factories import recommended_application
-from tests.support.web import login, submit
+from tests.support.web import csrf_token, login, submit
 from tests.surveys.files import write_text
 
 
@@ -136,3 +136,17 @@ def test_revocation_needs_a_reason_and_is_recorded(app, client, login_as, applic
     with app.app_context():
         label = db.session.get(Label, label_id)
         assert (label.state, label.state_reason) == (LabelState.REVOKED, "Engagement principles were repealed.")
+
+
+def test_the_below_threshold_reason_uses_the_pages_decimal_comma(app, client, login_as, users, application_id):
+    from tests.surveys.test_views import upload
+
+    login_as("coordinator")
+    decide(client, application_id, "award")
+    submit(client, "/applications/decisions", form_page="/applications/decisions")
+    client.set_cookie("lang", "et")
+    preview_url = upload(client, b"EHAK;Osakaal;n\n0784;31,05;600\n", year="2026").headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    client.post(preview_url + "/confirm", data={"csrf_token": csrf_token(page)})
+    with app.app_context():
+        assert "31,05 %" in db.session.scalar(select(Label.state_reason))

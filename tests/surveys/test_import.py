@@ -101,7 +101,7 @@ def test_respondent_aggregation_weights_kish_and_wilson(app, runner, tmp_path):
     ([AGG_HEADER, ["0784", "Tallinn", "101", "10"]], "row 2, column 'Rahulolevate osakaal': '101': expected a share"),
     ([AGG_HEADER, ["0784", "Tallinn", "50", "10"], ["784", "Tallinn", "51", "11"]],
      "row 3, column 'EHAK-kood': '784': the municipality appears twice for indicator engagement_satisfaction"),
-    ([["ehak", "kaal"], ["0784", "1"]], "missing required column(s): answer"),
+    ([["ehak", "kaal"], ["0784", "1"]], "missing required column(s): Answer"),
     ([["omavalitsus", "vastus"], ["Tallin", "Pigem rahul"]],
      "'Tallin': not a known municipality name; closest: Tallinn"),
     ([["ehak", "vastus"], ["9999", "Pigem rahul"]], "'9999': not a known municipality code"),
