@@ -6,6 +6,7 @@ import getpass
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -147,17 +148,19 @@ class ChainReport:
     newest_id: int | None = None
 
 
-def verify_chain(batch: int = 5000) -> ChainReport:
+def verify_chain(batch: int = 5000, progress: Callable[[int], None] | None = None) -> ChainReport:
     """Walk the log in id order, recomputing every row's hash and link to the row before.
 
     Unkeyed rows (written before the chain was keyed) are accepted only before the first keyed row, and the
-    newest row must be keyed: a log rewritten as if it had never been keyed does not pass.
+    newest row must be keyed: a log rewritten as if it had never been keyed does not pass. Rows are read as
+    plain result rows in batches (no ORM objects), and ``progress`` is called with the count after each batch.
     """
     report = ChainReport()
     key = chain_key()
     keyed_seen, newest_id, newest_version = False, None, None
-    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=batch)
-    for entry in db.session.scalars(query):
+    query = select(AuditEntry.__table__).order_by(AuditEntry.__table__.c.id)
+    result = db.session.execute(query.execution_options(yield_per=batch))
+    for entry in result:
         report.checked += 1
         if entry.prev_hash != report.newest:
             report.problems.append(ChainProblem(entry.id, gettext(
@@ -173,7 +176,8 @@ def verify_chain(batch: int = 5000) -> ChainReport:
                 "content does not match its hash: the row was changed")))
         keyed_seen = keyed_seen or entry.chain_version == CHAIN_KEYED
         report.newest, newest_id, newest_version = entry.entry_hash, entry.id, entry.chain_version
-        db.session.expunge(entry)
+        if progress is not None and report.checked % batch == 0:
+            progress(report.checked)
     if newest_id is not None and newest_version != CHAIN_KEYED:
         report.problems.append(ChainProblem(newest_id, gettext(
             "the newest row is not keyed: the log was rewritten without the chain key")))

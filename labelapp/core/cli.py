@@ -30,8 +30,9 @@ def send_pending_command():
 @audit_cli.command("verify")
 def verify_command():
     """Recompute the audit log's keyed hash chain and check it against the anchors file; exit 1 naming each row
-    that was changed, added or removed."""
-    report = audit.verify_chain()
+    that was changed, added or removed. Progress goes to standard error on large logs."""
+    report = audit.verify_chain(progress=lambda n: click.echo(gettext("… %(n)d rows checked", n=n), err=True)
+                                if n % 100_000 == 0 else None)
     checked_anchors, anchor_problems = anchors.check()
     problems = sorted(report.problems + anchor_problems,
                       key=lambda p: (p.entry_id is None, p.entry_id or 0, p.line or 0))

@@ -12,12 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from labelapp.surveys import reader, words
-from labelapp.surveys.names import ACCEPTED_ANSWERS, ANSWERS, SATISFIED, MunicipalityMatcher, fold
+from labelapp.surveys.names import ACCEPTED_ANSWERS, ANSWERS, SATISFIED, SHAPES, MunicipalityMatcher, fold  # noqa: F401
 from labelapp.surveys.stats import summarise, wilson
 
 MAX_PROBLEMS = 200
 MIN_SUBGROUP_N = 10
-SHAPES = ("aggregated", "respondents")
 # Why a row is not used, in the order checked (a row is counted once, under the first reason that applies).
 EXCLUSIONS = ("unknown_municipality", "invalid_answer", "invalid_weight", "invalid_share", "invalid_n", "duplicate",
               "no_answer", "dont_know", "zero_weight")

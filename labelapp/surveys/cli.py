@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from labelapp.extensions import db
-from labelapp.surveys import analysis, services
-from labelapp.surveys.names import ROLES
+from labelapp.surveys import services
+from labelapp.surveys.names import ROLES, SHAPES
 
 survey_cli = AppGroup("survey", help="Resident-satisfaction survey waves.")
 EXCLUSION_WORDS = {"unknown_municipality": "municipality not identified", "invalid_answer": "answer not on the scale",
@@ -28,7 +28,7 @@ def _mapping(pairs: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def _print_report(report: analysis.Report) -> None:
+def _print_report(report) -> None:
     layout = report.layout
     if layout is not None:
         found = ", ".join(f"{h} → {r}" for h, r in layout.roles.items())
@@ -50,7 +50,7 @@ def _print_report(report: analysis.Report) -> None:
 @survey_cli.command("import")
 @click.argument("source")
 @click.option("--wave", "year", type=int, required=True, help="Survey year, e.g. 2024.")
-@click.option("--shape", type=click.Choice(analysis.SHAPES), help="Default: detected from the columns.")
+@click.option("--shape", type=click.Choice(SHAPES), help="Default: detected from the columns.")
 @click.option("--dry-run", is_flag=True, help="Check and show the results; store nothing.")
 @click.option("--description", default="", help="Where the data comes from (shown with the wave).")
 @click.option("--map", "maps", multiple=True, help="Column mapping HEADER=ROLE, e.g. 'Q12=answer'.")

@@ -7,6 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# The two kinds of survey file: one row per municipality, or one row per respondent.
+SHAPES = ("aggregated", "respondents")
+
 
 def fold(text: object) -> str:
     """Case-, accent- and punctuation-insensitive form: 'Põltsamaa  Vald' -> 'poltsamaa vald'."""

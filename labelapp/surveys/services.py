@@ -7,7 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from blinker import Namespace
 from flask import current_app
@@ -20,9 +20,12 @@ from labelapp.core.errors import DomainError, TooLarge
 from labelapp.criteria.models import CriteriaVersion, VersionStatus
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
-from labelapp.surveys import analysis, fetch
+from labelapp.surveys import fetch
 from labelapp.surveys.models import SurveyResult, SurveyWave
 from labelapp.surveys.names import MunicipalityMatcher, Place
+
+if TYPE_CHECKING:  # pandas is imported only by a command or page that reads a survey file
+    from labelapp.surveys import analysis
 
 STAGING = "survey-staging"
 uploads.register_folder(STAGING, None)  # every staged file is temporary: `flask maintenance sweep` removes old ones
@@ -151,6 +154,8 @@ def discard(staged: Staged) -> None:
 def preview(staged: Staged, shape: str | None = None, mapping: dict[str, str] | None = None,
             progress=None) -> analysis.Report:
     indicator, min_sample = survey_rule()
+    from labelapp.surveys import analysis
+
     return analysis.analyse(staged.path, staged.origin, matcher(), shape=shape, mapping=mapping,
                             indicator=indicator, min_sample=min_sample, progress=progress)
 
