@@ -85,6 +85,7 @@ DEFAULTS: dict[str, object] = {
     # the header is ignored and the client address is the connection's; 1: one proxy (e.g. nginx), …
     "PROXY_FIX_X_FOR": 0,
     "AUDIT_PAGE_SIZE": 50,
+    "APPLICATIONS_PAGE_SIZE": 50,
     # Refused requests (CSRF failures, 403s) are logged at most once per client address in this many seconds
     # (per process); the next line says how many were held back.
     "SECURITY_LOG_INTERVAL_SECONDS": 60,

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, load_only
 
 from labelapp.applications import screening, services
 from labelapp.applications.forms import ReasonForm
@@ -40,6 +41,7 @@ from labelapp.core.forms import ConfirmForm, commit_or_flash
 from labelapp.core.http import stale_response
 from labelapp.core.models import AuditEntry
 from labelapp.extensions import db
+from labelapp.municipalities.models import Municipality
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -89,11 +91,20 @@ def get_application(application_id: int) -> Application:
     return application
 
 
+SORTS = {"changed": Application.updated_at.desc(), "municipality": Municipality.name,
+         "status": Application.status}
+
+
 @bp.route("/")
 @access(works_on_applications)
 def index():
-    query = select(Application).options(db.joinedload(Application.municipality))
+    """One page of applications, filtered and sorted in SQL; only the columns the list shows are read."""
     status = request.args.get("status", "")
+    sort = request.args.get("sort", "changed")
+    query = (select(Application).join(Municipality, Application.municipality_id == Municipality.id)
+             .options(load_only(Application.id, Application.status, Application.updated_at,
+                                Application.municipality_id),
+                      contains_eager(Application.municipality).load_only(Municipality.name)))
     if status in {s.value for s in ApplicationStatus}:
         query = query.where(Application.status == ApplicationStatus(status))
     ready = []
@@ -107,8 +118,13 @@ def index():
                    Assessment.status == AssessmentStatus.SUBMITTED,
                    ~select(Application.id).where(Application.assessment_id == Assessment.id).exists())
         ).all()
-    applications = db.session.scalars(query.order_by(Application.id.desc())).all()
-    return render_template("applications/index.html", applications=applications, ready=ready, status=status,
+    page = db.paginate(query.order_by(SORTS.get(sort, SORTS["changed"]), Application.id.desc()),
+                       per_page=current_app.config["APPLICATIONS_PAGE_SIZE"], error_out=False)
+    ids = [application.id for application in page.items]
+    combined = dict(db.session.execute(select(Application.id, Application.snapshot["result"]["combined"].as_float())
+                                       .where(Application.id.in_(ids))).all()) if ids else {}
+    return render_template("applications/index.html", page=page, applications=page.items, combined=combined,
+                           ready=ready, status=status, sort=sort if sort in SORTS else "changed",
                            statuses=list(ApplicationStatus), form=ConfirmForm())
 
 
