@@ -32,7 +32,7 @@ from labelapp.applications.rules import (
     works_on_applications,
 )
 from labelapp.applications.states import NEEDS_REASON, Action, ApplicationStatus, TransitionError, allowed_actions
-from labelapp.applications.wording import ACTION_LABELS
+from labelapp.applications.wording import ACTION_LABELS, history_words
 from labelapp.assessment import services as assessment_services
 from labelapp.assessment.models import Assessment, AssessmentStatus
 from labelapp.auth.permissions import access, is_staff
@@ -163,7 +163,7 @@ def detail(application_id: int):
                            history=history, actions=actions_for(user, application), needs_reason=NEEDS_REASON,
                            checks=screening.screening_checks(application) if sees_screening_checks(user) else [],
                            lang=str(get_locale()), form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
-                           sections=sections)
+                           sections=sections, history_words=history_words)
 
 
 @detail_section(50, "applications/_publication.html")

@@ -1,5 +1,7 @@
 """Names every template can use."""
 
+import json
+
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 
@@ -8,8 +10,14 @@ from labelapp.core.uploads import human_size
 LANGUAGE_NAMES = {"et": "Eesti keeles", "en": "In English"}
 
 
+def readable_json(value) -> str:
+    """JSON for people: letters as they are (not \\u00e4), keys in order; escaped by the template like any text."""
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, default=str)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(human_size, "filesize")
+    app.add_template_filter(readable_json, "readable_json")
 
     @app.context_processor
     def _globals():

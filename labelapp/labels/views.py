@@ -3,10 +3,12 @@ revokes a label or closes its review; the municipality appeals."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from labelapp.applications.views import detail_section, get_application, refuse_stale
+from labelapp.applications.wording import HISTORY_WORDS
 from labelapp.auth.permissions import access, is_coordinator, is_staff
 from labelapp.core.errors import StaleState
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, flash_form_errors
@@ -89,6 +91,9 @@ def appeal(application_id: int):
         flash(_("Your appeal is sent to the coordinator."), "success")
     flash_form_errors(form)
     return redirect(url_for("applications.detail", application_id=application.id))
+
+
+HISTORY_WORDS.update({"decision.record": _l("The coordinator recorded a decision (not yet released)")})
 
 
 @bp.app_errorhandler(LabelTransitionError)

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, current_app, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +15,8 @@ from labelapp.pages.rules import can_manage_outbox, can_read_audit_log, sees_sho
 from labelapp.panel import size
 
 bp = Blueprint("pages", __name__)
+OUTBOX_STATUS_WORDS = {OutboxStatus.PENDING: _l("waiting to be sent"), OutboxStatus.SENT: _l("sent"),
+                       OutboxStatus.FAILED: _l("failed (not retried)")}
 
 LANGUAGE_COOKIE = "lang"
 
@@ -82,4 +85,5 @@ def outbox():
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
     page = db.paginate(query, per_page=50, error_out=False)
-    return render_template("pages/outbox.html", page=page, status=status, statuses=list(OutboxStatus))
+    return render_template("pages/outbox.html", page=page, status=status, statuses=list(OutboxStatus),
+                           status_words=OUTBOX_STATUS_WORDS)

@@ -3,10 +3,12 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from labelapp.applications import revisions
 from labelapp.applications.views import detail_section, get_application, refuse_stale
+from labelapp.applications.wording import HISTORY_WORDS
 from labelapp.assessment import services as assessment_services
 from labelapp.auth.models import TieKind, User
 from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_staff
@@ -173,6 +175,10 @@ def answer_clarification(application_id: int):
 
 def answer_form(application) -> AnswerForm:
     return build_answer_form(assessment_services.criteria_of(application.assessment), str(get_locale()))
+
+
+HISTORY_WORDS.update({"panel.assign": _l("The panel was formed or changed"),
+                      "panel.conflict": _l("An assessor declared a conflict of interest and left the panel")})
 
 
 @detail_section(10, "panel/_detail_panel.html")

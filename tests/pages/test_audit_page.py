@@ -53,3 +53,27 @@ def test_audit_page_query_count_does_not_grow_with_rows(app, client, login_as):
     with count_queries(app) as many:
         client.get("/admin/audit")
     assert len(many) == len(few)
+
+
+def test_audit_log_shows_letters_as_they_are(client, login_as, users, app):
+    from labelapp.auth.services import find_user
+    from tests.support.web import submit
+
+    login_as("coordinator")
+    with app.app_context():
+        target_id = find_user(users["assessor"]).id
+    submit(client, f"/admin/users/{target_id}", {"name": "Õie Ülle-Äär", "role": "assessor", "municipality": "",
+                                                  "active": "y"})
+    html = client.get("/admin/audit?action=user.update").get_data(as_text=True)
+    assert "Õie Ülle-Äär" in html and "\\u00d5" not in html
+
+
+def test_outbox_states_are_words(client, login_as, app, users):
+    from labelapp.core import mail
+
+    with app.app_context():
+        mail.queue(users["staff"], "Subject", "Body")
+        db.session.commit()
+    login_as("coordinator")
+    html = client.get("/admin/outbox").get_data(as_text=True)
+    assert "ootab saatmist" in html and ">pending<" not in html
