@@ -7,7 +7,8 @@ from tests.support.browser import log_in
 
 ROLE_PAGES = {
     "koordinaator@demo.kaasav.ee": ["/dashboard", "/account", "/admin/users/", "/admin/users/invite",
-                                    "/admin/audit", "/admin/outbox", "USER_EDIT"],
+                                    "/admin/audit", "/admin/outbox", "USER_EDIT", "/applications/",
+                                    "APPLICATION", "STALE_DECISION"],
     "hindaja2@demo.kaasav.ee": ["/dashboard", "/account", "/account/ties"],
     "tallinn@demo.kaasav.ee": ["/dashboard", "/account"],
 }
@@ -45,6 +46,19 @@ def test_each_demo_role_sees_accessible_pages(page, live_server, axe, email, lan
         if path == "USER_EDIT":
             page.goto(base + "/admin/users/")
             page.click("table a >> nth=0")
+        elif path == "APPLICATION":
+            page.goto(base + "/applications/?sort=municipality")
+            page.click("table a >> nth=0")
+        elif path == "STALE_DECISION":  # a decision posted on an application decided long ago: the 409 page
+            page.evaluate("""() => { const f = document.createElement('form'); f.method = 'post';
+                f.action = location.pathname + '/decision';
+                for (const [k, v] of [['csrf_token', document.querySelector('input[name=csrf_token]').value],
+                                      ['outcome', 'award']]) {
+                  const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v;
+                  f.appendChild(i); }
+                document.body.appendChild(f); f.submit(); }""")
+            page.wait_for_selector("h1")
+            assert page.inner_text("h1") in ("See samm ei ole enam võimalik", "This step is no longer possible")
         else:
             page.goto(base + path)
         assert page.get_attribute("html", "lang") == language
