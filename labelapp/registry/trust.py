@@ -72,3 +72,27 @@ def status_list_revocation():
 def status_list_suspension():
     """Bit set: the label is under review."""
     return _status_list("suspension")
+
+
+def _secured_content(description: str) -> dict:
+    return {"description": description, "content": {
+        LD_TYPE: {"schema": {"type": "object", "required": ["@context", "type", "issuer", "proof"]}},
+        JWT_TYPE: {"schema": {"type": "string", "pattern": r"^[\w-]+\.[\w-]+\.[\w-]+$"}}}}
+
+
+_STATUS_LIST = {"get": {"summary": "W3C Bitstring Status List credential (signed like the credentials)",
+                        "responses": {"200": _secured_content("BitstringStatusListCredential"),
+                                      "304": {"description": "Not modified"}}}}
+# The routes above, for the OpenAPI document (openapi.py merges them into its paths).
+OPENAPI_PATHS = {
+    "/api/v1/labels/{public_id}/credential": {"get": {
+        "summary": "The label's OpenBadgeCredential: Data Integrity eddsa-rdfc-2022 (default) or VC-JWT by Accept",
+        "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": _secured_content("OpenBadgeCredential"), "404": {"description": "Not found"}}}},
+    "/api/v1/status-lists/revocation": _STATUS_LIST,
+    "/api/v1/status-lists/suspension": _STATUS_LIST,
+    "/.well-known/did.json": {"get": {
+        "summary": "The issuer's DID document (did:web): its keys as Multikey and JsonWebKey",
+        "responses": {"200": {"description": "DID document", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["id", "verificationMethod", "assertionMethod"]}}}}}}},
+}
