@@ -27,8 +27,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+# The independent credential verifier the tests run (tests/support/verifier, npm packages pinned by its lock).
+$(VENV)/.installed-dev: pyproject.toml tests/support/verifier/package-lock.json $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
+	cd tests/support/verifier && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: $(VENV)/.installed translations

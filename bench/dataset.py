@@ -211,7 +211,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                            "municipality_id": place_id, "criteria_version_id": versions[version_index].id,
                            "level": rng.choice(["märgis", "kuldmärgis"]), "awarded_on": awarded,
                            "valid_until": valid_until, "state": state, "state_changed_at": stamp,
-                           "previous_label_id": previous.get(place_id)})
+                           "previous_label_id": previous.get(place_id), "status_index": n})
         previous[place_id] = n + 1
         if cycle >= cycles - 2:  # the newest cycles were reviewed by panels in this system
             panel_of(application_id, version_index, stamp)

@@ -105,14 +105,14 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.labels import views as labels
     from labelapp.pages import views as pages
     from labelapp.panel import views as panel
-    from labelapp.registry import api
+    from labelapp.registry import api, trust
     from labelapp.registry import views as registry
     from labelapp.surveys import views as surveys
 
     register_converters(app)
     register_query_checks(app)
     for module in (pages, auth, user_admin, criteria, assessment, surveys, applications, panel, labels, registry,
-                   api):
+                   api, trust):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.staff_bp)
     declare_endpoint(app, "static", public)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from labelapp.applications.models import Application
 from labelapp.applications.screening import Check
@@ -63,6 +63,12 @@ def _change_or_refuse(label: Label, action: LabelAction, reason: str, refusal: s
         raise LabelError(refusal) from None
 
 
+def next_status_index() -> int:
+    """The next free position in the status lists: positions are never reused, so a credential issued for one
+    label never points at another's status."""
+    return db.session.scalar(select(func.coalesce(func.max(Label.status_index) + 1, 0)))
+
+
 def create_label(application: Application, today: dt.date) -> Label:
     """The label of an awarded application, valid for the criteria's validity period from ``today``."""
     verified = panel_decision(application).verified
@@ -72,7 +78,8 @@ def create_label(application: Application, today: dt.date) -> Label:
     label = Label(public_id=secrets.token_urlsafe(12), application_id=application.id,
                   municipality_id=application.municipality_id, criteria_version_id=application.criteria_version_id,
                   level=verified.get("level"), awarded_on=today, valid_until=add_months(today, months),
-                  state=LabelState.VALID, previous_label_id=previous.id if previous else None)
+                  state=LabelState.VALID, previous_label_id=previous.id if previous else None,
+                  status_index=next_status_index())
     db.session.add(label)
     db.session.flush()
     audit.record("label.award", "label", label.id, after={"public_id": label.public_id, "level": label.level,

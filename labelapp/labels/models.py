@@ -49,6 +49,9 @@ class Label(db.Model):
     state_reason: Mapped[str] = mapped_column(Text, default="")
     state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     previous_label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id"))  # the earlier cycle
+    # Its position in the registry's Bitstring Status Lists (W3C), named in every credential issued for it.
+    # Always set (create_label); nullable only so that migration 0018 need not copy the table on SQLite.
+    status_index: Mapped[int | None] = mapped_column(unique=True, index=True)
 
     municipality: Mapped[Municipality] = relationship()
     criteria_version: Mapped[CriteriaVersion] = relationship()

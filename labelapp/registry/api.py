@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from labelapp.auth.permissions import access, public
 from labelapp.extensions import db
 from labelapp.labels.models import Label
-from labelapp.registry import cache, credentials, queries
+from labelapp.registry import cache, issuer, queries, trust
 from labelapp.registry.openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -120,15 +120,11 @@ def openapi():
 @bp.route("/labels/<public_id>/credential")
 @access(public)
 def credential(public_id: str):
-    found = queries.label_by_public_id(public_id) or abort(404)
-    response = Response(json.dumps(credentials.credential(found), ensure_ascii=False, indent=1),
-                        mimetype="application/json")
-    response.headers["Content-Disposition"] = f"attachment; filename=label-{found.public_id}.json"
-    return response
+    return trust.credential_response(queries.label_by_public_id(public_id) or abort(404))
 
 
 @bp.route("/issuer-key")
 @access(public)
 def issuer_key():
     """The issuer's Ed25519 public key (PEM), for verifying credentials."""
-    return Response(credentials.public_key_pem(), mimetype="application/x-pem-file")
+    return Response(issuer.public_key_pem(), mimetype="application/x-pem-file")

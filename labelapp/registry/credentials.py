@@ -1,98 +1,88 @@
-"""Verifiable credentials for labels, in the Open Badges 3.0 shape, signed with an Ed25519 key kept in instance/.
+"""Label credentials in the Open Badges 3.0 shape (OpenBadgeCredential, W3C VC 2.0), issued by the registry's
+did:web and secured either with an embedded Data Integrity proof (eddsa-rdfc-2022) or as a VC-JWT.
 
-The proof follows the Data Integrity "eddsa-jcs-2022" idea: the document without its proof value, plus the
-proof options, canonicalised as JSON with sorted keys (our documents hold no floats), signed with Ed25519.
+Each names the label's two Bitstring Status List entries, so a credential saved while the label was valid shows
+a later revocation, expiry or review to any verifier that checks status.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import url_for
 
-from labelapp.core import keys
 from labelapp.labels.models import Label
+from labelapp.registry import issuer, jsonld, proofs, statuslist
+
+ISSUER_NAME = "Kaasav omavalitsus"
 
 
-def private_key() -> Ed25519PrivateKey:
-    """The issuer key (the instance's signing key), created (0600) on first use."""
-    return keys.signing_key()
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def public_key() -> Ed25519PublicKey:
-    return private_key().public_key()
+def issuer_profile() -> dict:
+    return {"id": issuer.did(), "type": ["Profile"], "name": ISSUER_NAME,
+            "url": url_for("registry.index", _external=True)}
 
 
-def canonical(document: dict) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+def status_list_url(purpose: str) -> str:
+    return url_for(f"trust.status_list_{purpose}", _external=True)
 
 
-def _b64(data: bytes) -> str:
-    return "u" + base64.urlsafe_b64encode(data).rstrip(b"=").decode()  # multibase base64url
-
-
-def _unb64(text: str) -> bytes:
-    if not text.startswith("u"):
-        raise ValueError("proofValue is not multibase base64url")
-    body = text[1:]
-    return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-
-
-def credential(label: Label, now: dt.datetime | None = None) -> dict:
+def document(label: Label) -> dict:
+    """The unsigned OpenBadgeCredential of ``label``."""
     place = label.municipality
-    issuer = url_for("registry.index", _external=True)
-    document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2",
-                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+    version = label.criteria_version
+    level = f" ({label.level})" if label.level else ""
+    return {
+        "@context": [jsonld.VC_V2, jsonld.OB_V3],
         "id": url_for("api.credential", public_id=label.public_id, _external=True),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Kaasav omavalitsus"},
-        "name": f"Kaasav omavalitsus – {place.name}",
+        "issuer": issuer_profile(),
+        "name": f"{ISSUER_NAME} – {place.name}",
         "validFrom": f"{label.awarded_on.isoformat()}T00:00:00Z",
         "validUntil": f"{label.valid_until.isoformat()}T23:59:59Z",
         "credentialSubject": {
             "id": f"urn:{place.country.lower()}:municipality:{place.code}",
             "type": ["AchievementSubject"],
-            "name": place.name,
             "achievement": {
                 "id": url_for("registry.verify", public_id=label.public_id, _external=True),
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
-                "name": "Kaasav omavalitsus" + (f" ({label.level})" if label.level else ""),
-                "criteria": {"narrative": f"Criteria {label.criteria_version.framework} "
-                                          f"{label.criteria_version.version}"},
+                "name": ISSUER_NAME + level,
+                "description": f"{place.name} organises resident and community engagement strategically, and "
+                               f"its residents are satisfied with it: the inclusive municipality quality "
+                               f"label{level}, valid until {label.valid_until.isoformat()}.",
+                "image": {"id": url_for("registry.badge", public_id=label.public_id, _external=True),
+                          "type": "Image"},
+                "criteria": {"id": url_for("registry.verify", public_id=label.public_id, _external=True),
+                             "narrative": f"Criteria {version.framework} {version.version}"},
             },
         },
-        "credentialStatus": {"id": url_for("api.label", public_id=label.public_id, _external=True),
-                             "type": "LabelStatus", "status": label.state.value,
-                             "statusReason": label.state_reason or None},
+        "credentialStatus": [statuslist.entry(status_list_url(purpose), purpose, label.status_index)
+                             for purpose in statuslist.PURPOSES],
     }
-    proof = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-jcs-2022", "proofPurpose": "assertionMethod",
-             "verificationMethod": url_for("api.issuer_key", _external=True),
-             "created": (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")}
-    signature = private_key().sign(canonical({**document, "proof": proof}))
-    return {**document, "proof": {**proof, "proofValue": _b64(signature)}}
 
 
-def verify(document: dict, key: Ed25519PublicKey) -> tuple[bool, str]:
-    """(valid signature?, why not or the status) — offline, with the issuer's public key."""
-    try:
-        proof = dict(document["proof"])
-        signature = _unb64(proof.pop("proofValue"))
-        body = {k: v for k, v in document.items() if k != "proof"}
-        key.verify(signature, canonical({**body, "proof": proof}))
-    except InvalidSignature:
-        return False, "the signature does not match the content (the document was changed or not issued here)"
-    except (KeyError, TypeError, ValueError) as exc:
-        return False, f"not a signed label credential ({exc})"
-    return True, document.get("credentialStatus", {}).get("status", "unknown")
+def with_proof(unsigned: dict, created: dt.datetime | None = None) -> dict:
+    key = issuer.private_key()
+    return proofs.add_proof(unsigned, key, issuer.multikey_id(key.public_key(), issuer.did()),
+                            _stamp(created or dt.datetime.now(dt.UTC)))
 
 
-def public_key_pem() -> str:
-    return public_key().public_bytes(serialization.Encoding.PEM,
-                                     serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+def as_jwt(unsigned: dict) -> str:
+    key = issuer.private_key()
+    return proofs.sign_jwt(unsigned, key, issuer.jwk_id(key.public_key(), issuer.did()))
+
+
+def credential(label: Label) -> dict:
+    """The label's credential with an embedded Data Integrity proof."""
+    return with_proof(document(label))
+
+
+def status_list(purpose: str, changed: dt.datetime | None) -> dict:
+    """The unsigned status list credential; dated by the registry's last change, so it is the same document
+    (and, Ed25519 being deterministic, the same signature) until something changes."""
+    stamp = _stamp(changed or dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    return statuslist.list_document(status_list_url(purpose), purpose, issuer.did(), stamp)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from labelapp.registry.trust import OPENAPI_PATHS
+
 STATES = ["valid", "expiring", "expired", "under_review", "revoked"]
 NULLABLE_STRING = {"type": ["string", "null"]}
 
@@ -94,6 +96,7 @@ def document(server: str) -> dict:
             "/api/v1/labels.csv": {"get": {
                 "summary": "The registry as CSV", "parameters": FILTERS[:6],
                 "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}}},
+            **OPENAPI_PATHS,
         },
         "components": {"schemas": {"Label": LABEL, "LabelList": LABEL_LIST, "Municipality": MUNICIPALITY}},
     }

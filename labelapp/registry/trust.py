@@ -1,0 +1,98 @@
+"""What a verifier elsewhere needs: the issuer's DID document, the status lists, and the credential in the
+format it asks for (Accept: application/vc+ld+json, the default, or application/vc+jwt)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, Response, request
+
+from labelapp.auth.permissions import access, public
+from labelapp.labels.models import Label
+from labelapp.registry import credentials, issuer, queries
+
+bp = Blueprint("trust", __name__)
+LD_TYPE = "application/vc+ld+json"
+JWT_TYPE = "application/vc+jwt"
+
+
+def _wants_jwt() -> bool:
+    return request.accept_mimetypes.best_match([LD_TYPE, JWT_TYPE, "application/ld+json", "application/json"],
+                                               default=LD_TYPE) == JWT_TYPE
+
+
+def _secured(unsigned: dict, created=None) -> Response:
+    if _wants_jwt():
+        response = Response(credentials.as_jwt(unsigned), mimetype=JWT_TYPE)
+    else:
+        response = Response(json.dumps(credentials.with_proof(unsigned, created), ensure_ascii=False, indent=1),
+                            mimetype=LD_TYPE)
+    response.vary.add("Accept")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def credential_response(label: Label) -> Response:
+    """The label's OpenBadgeCredential, secured as the Accept header asks."""
+    response = _secured(credentials.document(label))
+    suffix = "jwt" if response.mimetype == JWT_TYPE else "json"
+    response.headers["Content-Disposition"] = f"attachment; filename=label-{label.public_id}.{suffix}"
+    return response
+
+
+@bp.route("/.well-known/did.json")
+@access(public)
+def did_document():
+    response = Response(json.dumps(issuer.did_document(), indent=1), mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _status_list(purpose: str) -> Response:
+    changed = queries.last_change()
+    response = _secured(credentials.status_list(purpose, changed), created=changed)
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    if changed is not None:
+        response.last_modified = changed
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response.make_conditional(request)
+
+
+@bp.route("/api/v1/status-lists/revocation")
+@access(public)
+def status_list_revocation():
+    """Bit set: the label was revoked or has expired."""
+    return _status_list("revocation")
+
+
+@bp.route("/api/v1/status-lists/suspension")
+@access(public)
+def status_list_suspension():
+    """Bit set: the label is under review."""
+    return _status_list("suspension")
+
+
+def _secured_content(description: str) -> dict:
+    return {"description": description, "content": {
+        LD_TYPE: {"schema": {"type": "object", "required": ["@context", "type", "issuer", "proof"]}},
+        JWT_TYPE: {"schema": {"type": "string", "pattern": r"^[\w-]+\.[\w-]+\.[\w-]+$"}}}}
+
+
+_STATUS_LIST = {"get": {"summary": "W3C Bitstring Status List credential (signed like the credentials)",
+                        "responses": {"200": _secured_content("BitstringStatusListCredential"),
+                                      "304": {"description": "Not modified"}}}}
+# The routes above, for the OpenAPI document (openapi.py merges them into its paths).
+OPENAPI_PATHS = {
+    "/api/v1/labels/{public_id}/credential": {"get": {
+        "summary": "The label's OpenBadgeCredential: Data Integrity eddsa-rdfc-2022 (default) or VC-JWT by Accept",
+        "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": _secured_content("OpenBadgeCredential"), "404": {"description": "Not found"}}}},
+    "/api/v1/status-lists/revocation": _STATUS_LIST,
+    "/api/v1/status-lists/suspension": _STATUS_LIST,
+    "/.well-known/did.json": {"get": {
+        "summary": "The issuer's DID document (did:web): its keys as Multikey and JsonWebKey",
+        "responses": {"200": {"description": "DID document", "content": {"application/json": {"schema": {
+            "type": "object", "required": ["id", "verificationMethod", "assertionMethod"]}}}}}}},
+}
