@@ -8,8 +8,11 @@ import io
 import json
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask_babel import gettext
 
 from labelapp.auth.permissions import access, public
+from labelapp.core.http import answer_with_problems
+from labelapp.core.inputs import InvalidParameter
 from labelapp.extensions import db
 from labelapp.labels.models import Label
 from labelapp.registry import cache, credentials, queries
@@ -18,6 +21,31 @@ from labelapp.registry.openapi import document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_PAGE_SIZE = 100
+
+
+@bp.record_once
+def _problems(state) -> None:
+    answer_with_problems(state.app, bp.url_prefix)
+
+
+@bp.after_request
+def _open_to_every_origin(response: Response) -> Response:
+    """Everything here is public and read-only: a web page anywhere may read it (no cookies are honoured)."""
+    if request.method in ("GET", "HEAD"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def not_found(what: str):
+    abort(404, description=what)
+
+
+def page_size() -> int:
+    size = request.args.get("per_page", 25, type=int)
+    if size > MAX_PAGE_SIZE:
+        raise InvalidParameter("per_page", gettext("a whole number from %(low)d to %(high)d is expected",
+                                                   low=1, high=MAX_PAGE_SIZE))
+    return size
 
 
 def label_json(label: Label) -> dict:
@@ -52,9 +80,9 @@ def cached_json(payload: dict, last_modified=None) -> Response:
 @access(public)
 @cache.anonymous_page
 def labels():
-    filters = queries.Filters.from_args(request.args)
-    size = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PAGE_SIZE)
-    page = queries.labels_page(filters, per_page=size)
+    filters = queries.Filters.checked(request.args)
+    size = page_size()
+    page = queries.labels_page(filters, page=request.args.get("page", 1, type=int), per_page=size)
     args = {**filters.as_args(), "per_page": size}
     links = {"self": url_for("api.labels", page=page.page, _external=True, **args)}
     if page.has_next:
@@ -69,14 +97,14 @@ def labels():
 @bp.route("/labels/<public_id>")
 @access(public)
 def label(public_id: str):
-    found = queries.label_by_public_id(public_id) or abort(404)
+    found = queries.label_by_public_id(public_id) or not_found(gettext("No label has this id."))
     return cached_json(label_json(found), last_modified=found.state_changed_at)
 
 
 @bp.route("/municipalities/<code>")
 @access(public)
 def municipality(code: str):
-    found = queries.municipality_page(code) or abort(404)
+    found = queries.municipality_page(code) or not_found(gettext("No municipality has this code."))
     place, labels, verified, survey, _answers = found
     return cached_json({
         "code": place.code, "name": place.name, "county": place.region, "kind": place.kind,
@@ -96,7 +124,7 @@ def neutralise(value: object) -> str:
 @bp.route("/labels.csv")
 @access(public)
 def labels_csv():
-    filters = queries.Filters.from_args(request.args)
+    filters = queries.Filters.checked(request.args)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["public_id", "ehak_code", "municipality", "county", "state", "state_reason", "level",
@@ -120,7 +148,7 @@ def openapi():
 @bp.route("/labels/<public_id>/credential")
 @access(public)
 def credential(public_id: str):
-    found = queries.label_by_public_id(public_id) or abort(404)
+    found = queries.label_by_public_id(public_id) or not_found(gettext("No label has this id."))
     response = Response(json.dumps(credentials.credential(found), ensure_ascii=False, indent=1),
                         mimetype="application/json")
     response.headers["Content-Disposition"] = f"attachment; filename=label-{found.public_id}.json"

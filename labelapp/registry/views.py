@@ -1,6 +1,7 @@
 """Public registry pages: the list of labels, a municipality's page, the badge and the verification page."""
 
 import datetime as dt
+import re
 
 import segno
 from flask import Blueprint, abort, make_response, render_template, request, url_for
@@ -15,6 +16,7 @@ from labelapp.registry import cache, queries
 
 bp = Blueprint("registry", __name__)
 CURRENT = (LabelState.VALID, LabelState.EXPIRING)
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def is_valid_now(label: Label, today: dt.date | None = None) -> bool:
@@ -49,13 +51,19 @@ def municipality(code: str):
                            is_valid_now=is_valid_now)
 
 
-@bp.route("/badge/<public_id>.svg")
+@bp.route("/badge/<path:public_id>.svg")
 @access(public)
 def badge(public_id: str):
-    label = queries.label_by_public_id(public_id) or abort(404)
-    response = make_response(render_template("registry/badge.svg", label=label, valid=is_valid_now(label)))
+    """The label's badge for other sites to embed; an SVG 'not found' badge (404) for any other id."""
+    label = queries.label_by_public_id(public_id) if PUBLIC_ID.fullmatch(public_id) else None
+    if label is None:
+        response = make_response(render_template("registry/badge_missing.svg"), 404)
+    else:
+        response = make_response(render_template("registry/badge.svg", label=label, valid=is_valid_now(label)))
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
 
 
