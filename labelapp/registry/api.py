@@ -7,7 +7,7 @@ import hashlib
 import io
 import json
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, stream_with_context, url_for
 from flask_babel import gettext
 
 from labelapp.auth.permissions import access, public
@@ -121,22 +121,48 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-@bp.route("/labels.csv")
-@access(public)
-def labels_csv():
-    filters = queries.Filters.checked(request.args)
+CSV_HEADER = ["public_id", "ehak_code", "municipality", "county", "state", "state_reason", "level", "awarded_on",
+              "valid_until", "criteria_version"]
+CSV_FORMAT = "1"  # part of the ETag: a change to the columns or their writing gives every file a new tag
+
+
+def csv_row(item: Label) -> list:
+    """One label: ids, codes, states and ISO dates exactly as the API gives them; only free text (names, the
+    county, the reason) is neutralised, as only people write it, and an id changed by it would not exist."""
+    place = item.municipality
+    return [item.public_id, place.code, neutralise(place.name), neutralise(place.region), item.state.value,
+            neutralise(item.state_reason), item.level or "", item.awarded_on.isoformat(),
+            item.valid_until.isoformat(), item.criteria_version.version]
+
+
+def csv_lines(filters: queries.Filters):
+    """The file line by line (UTF-8 with a BOM, so that Excel reads the letters right), 1,000 labels a query."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["public_id", "ehak_code", "municipality", "county", "state", "state_reason", "level",
-                     "awarded_on", "valid_until", "criteria_version"])
-    for item in db.session.scalars(queries.labels_query(filters)):
-        writer.writerow([neutralise(v) for v in (
-            item.public_id, item.municipality.code, item.municipality.name, item.municipality.region,
-            item.state.value, item.state_reason, item.level, item.awarded_on.isoformat(),
-            item.valid_until.isoformat(), item.criteria_version.version)])
-    response = Response(out.getvalue(), mimetype="text/csv")
+    writer.writerow(CSV_HEADER)
+    yield ("\ufeff" + out.getvalue()).encode()
+    for item in db.session.scalars(queries.labels_query(filters).execution_options(yield_per=1000)):
+        out.seek(0)
+        out.truncate()
+        writer.writerow(csv_row(item))
+        yield out.getvalue().encode()
+
+
+@bp.route("/labels.csv")
+@access(public)
+@cache.anonymous_page
+def labels_csv():
+    filters = queries.Filters.checked(request.args)
+    tag = hashlib.sha256(repr((CSV_FORMAT, queries.registry_version(), queries.last_change(),
+                               filters.key())).encode()).hexdigest()[:32]
+    response = Response(stream_with_context(csv_lines(filters)), mimetype="text/csv")
+    response.implicit_sequence_conversion = False  # make_conditional would otherwise read it all to measure it
+    response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
     response.headers["Content-Disposition"] = "attachment; filename=kaasav-omavalitsus-labels.csv"
-    return response
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.set_etag(tag)
+    response.last_modified = queries.last_change()
+    return response.make_conditional(request)
 
 
 @bp.route("/openapi.json")
