@@ -223,6 +223,14 @@ def latest_awards(limit: int) -> list[Label]:
                               .order_by(Label.awarded_on.desc(), Label.id.desc()).limit(limit)).all()
 
 
+def latest_state_ends(limit: int) -> list[Label]:
+    """The labels most recently revoked or expired (by when their state changed)."""
+    return db.session.scalars(select(Label).options(db.joinedload(Label.municipality),
+                                                    db.joinedload(Label.criteria_version))
+                              .where(Label.state.in_([LabelState.REVOKED, LabelState.EXPIRED]))
+                              .order_by(Label.state_changed_at.desc(), Label.id.desc()).limit(limit)).all()
+
+
 def last_change():
     """When a label or municipality last changed (the registry's Last-Modified), from the change marker."""
     changed = db.session.scalar(select(RegistryChange.changed_at).where(RegistryChange.id == 1))

@@ -1,7 +1,9 @@
 """Public registry pages: the list of labels, a municipality's page, the badge and the verification page."""
 
 import datetime as dt
+import hashlib
 import re
+from dataclasses import dataclass
 
 import segno
 from flask import Blueprint, abort, make_response, render_template, request, url_for
@@ -89,12 +91,41 @@ def certificate(public_id: str):
                            valid=is_valid_now(label), lang=str(get_locale()))
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    kind: str  # award | revoked | expired
+    label: Label
+    at: dt.datetime
+
+
+FEED_SIZE = 50
+
+
+def feed_entries(limit: int = FEED_SIZE) -> list[FeedEntry]:
+    """Awards, revocations and expiries, newest first: a revoked or expired label keeps its award entry and
+    gets one more, so a reader sees what happened rather than an old award looking new."""
+    found = [FeedEntry("award", label, dt.datetime.combine(label.awarded_on, dt.time(), dt.UTC))
+             for label in queries.latest_awards(limit)]
+    for label in queries.latest_state_ends(limit):
+        changed = label.state_changed_at if label.state_changed_at.tzinfo else \
+            label.state_changed_at.replace(tzinfo=dt.UTC)
+        if label.state == LabelState.EXPIRED:  # expired at the end of its last valid day, or when marked so
+            changed = min(changed, dt.datetime.combine(label.valid_until + dt.timedelta(days=1), dt.time(), dt.UTC))
+        found.append(FeedEntry(label.state.value, label, changed))
+    return sorted(found, key=lambda entry: (entry.at, entry.label.id), reverse=True)[:limit]
+
+
 @bp.route("/registry/feed.atom")
 @access(public)
 def feed():
-    """An Atom feed of the newest awards."""
-    latest = queries.latest_awards(50)
-    response = make_response(render_template("registry/feed.atom.xml", labels=latest,
-                                             updated=max((label.awarded_on for label in latest), default=None)))
+    """An Atom feed of awards, revocations and expiries."""
+    entries = feed_entries()
+    updated = max((entry.at for entry in entries), default=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    body = render_template("registry/feed.atom.xml", entries=entries, updated=updated, lang=str(get_locale()))
+    response = make_response(body)
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
-    return response
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    response.last_modified = updated
+    return response.make_conditional(request)
