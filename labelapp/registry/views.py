@@ -84,11 +84,14 @@ def certificate(public_id: str):
     """A print-ready (A4) certificate with a QR code pointing to the verification page."""
     label = queries.label_by_public_id(public_id) or abort(404)
     link = url_for("registry.verify", public_id=label.public_id, _external=True)
-    svg = segno.make(link, error="m").svg_inline(scale=4, border=2, title=link)
+    # No width/height but a viewBox: the code scales to the box the stylesheet gives it, in print too.
+    svg = segno.make(link, error="m").svg_inline(scale=4, border=4, title=link, omitsize=True)
     # segno's own SVG markup; segno escapes the title.
     qr = Markup(svg)  # noqa: S704  # nosec B704
-    return render_template("registry/certificate.html", label=label, qr=qr, link=link,
-                           valid=is_valid_now(label), lang=str(get_locale()))
+    valid = is_valid_now(label)
+    void = None if valid else (LabelState.EXPIRED if label.state in CURRENT else label.state)
+    return render_template("registry/certificate.html", label=label, qr=qr, link=link, valid=valid, void=void,
+                           lang=str(get_locale()))
 
 
 @dataclass(frozen=True)
