@@ -108,6 +108,12 @@ CORS = {"Access-Control-Allow-Origin": {"description": "Always ``*``: the data m
                                         "schema": {"type": "string", "const": "*"}}}
 
 
+# The Bitstring Status List credential and the DID document (/.well-known/did.json) go here, described like the
+# paths in document() (200 with its media type and an example, "404"/"500" via _ref), when their routes are added;
+# tests/registry/test_schemathesis.py then fuzzes them too.
+CREDENTIAL_PATHS: dict[str, dict] = {}
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/responses/{name}"}
 
@@ -170,7 +176,7 @@ def document(server: str) -> dict:
             "responses": {"200": {"description": "Atom feed",
                                   "content": {"application/atom+xml": {"schema": {"type": "string"}}}}}}},
     }
-    # Status list and DID document: added with the credential formats (paths from credentials.extra_paths).
+    paths.update(CREDENTIAL_PATHS)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Kaasav omavalitsus — label registry open data", "version": "1.0.0",
