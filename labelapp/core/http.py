@@ -1,4 +1,4 @@
-"""Security headers on every response, and the error pages."""
+"""Security headers on every response, and the error pages (RFC 9457 problem details under API prefixes)."""
 
 import errno
 import logging
@@ -7,13 +7,16 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, json, jsonify, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from labelapp.core.errors import StaleState
+from labelapp.core.inputs import InvalidParameter
 from labelapp.extensions import db
 
 # Refused requests (CSRF failures, 403s) go to this logger, not the audit table: anyone can send them, and
@@ -90,12 +93,44 @@ def register_security_headers(app: Flask) -> None:
         return response
 
 
+PROBLEM_PREFIXES = "labelapp.problem_prefixes"
+
+
+def answer_with_problems(app: Flask, prefix: str) -> None:
+    """Errors on paths under ``prefix`` (a public, read-only API) are answered as problem+json, readable from
+    any origin; a package that owns such a prefix registers it here (core never imports it)."""
+    app.extensions.setdefault(PROBLEM_PREFIXES, set()).add(prefix)
+
+
+def wants_problem() -> bool:
+    return request.path.startswith(tuple(current_app.extensions.get(PROBLEM_PREFIXES, ())))
+
+
+def problem(status: int, title: str, detail: str, invalid_params: list[dict] | None = None,
+            headers: dict | None = None) -> Response:
+    """RFC 9457 problem details; ``invalid_params`` names the offending query parameters."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if invalid_params:
+        body["invalid-params"] = invalid_params
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/problem+json")
+    response.headers.update(headers or {})
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def http_problem(error: HTTPException) -> Response:
+    params = [{"name": error.param, "reason": error.reason}] if isinstance(error, InvalidParameter) else None
+    allow = {k: v for k, v in error.get_headers() if k == "Allow"}
+    return problem(error.code, HTTP_STATUS_CODES.get(error.code, "Error"), str(error.description), params, allow)
+
+
 def stale_response(error: StaleState):
     """409 with what the state is now: a page, or RFC 9457 problem details for a client that asks for JSON."""
     db.session.rollback()
     if request.accept_mimetypes.best in ("application/json", "application/problem+json"):
-        problem = {"type": "about:blank", "title": "Conflict", "status": 409, "detail": str(error)}
-        return jsonify(problem), 409, {"Content-Type": "application/problem+json"}
+        body = {"type": "about:blank", "title": "Conflict", "status": 409, "detail": str(error)}
+        return jsonify(body), 409, {"Content-Type": "application/problem+json"}
     return render_template("errors/stale.html", error=error, code=409), 409
 
 
@@ -131,7 +166,8 @@ def is_storage_full(error: BaseException) -> bool:
 
 def register_error_handlers(app: Flask) -> None:
     def render(error: HTTPException, template: str = "errors/error.html"):
-        return render_template(template, error=error, code=error.code), error.code
+        allow = {k: v for k, v in error.get_headers() if k == "Allow"}  # 405 says which methods there are
+        return render_template(template, error=error, code=error.code), error.code, allow
 
     app.extensions["labelapp.security_throttle"] = ClientThrottle(app.config["SECURITY_LOG_INTERVAL_SECONDS"])
 
@@ -149,6 +185,8 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if error.code == 403:
             log_refusal("403 forbidden")
+        if wants_problem():
+            return http_problem(error)
         return render(error)
 
     @app.errorhandler(OSError)
@@ -159,6 +197,9 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()  # also removes the files of this transaction (core.uploads)
         incident = secrets.token_hex(6)
         app.logger.error("incident %s: storage full on %s %s: %s", incident, request.method, request.path, error)
+        if wants_problem():
+            return problem(507, "Insufficient Storage", gettext("The service cannot store data just now "
+                                                               "(incident %(incident)s).", incident=incident))
         return render_template("errors/storage_full.html", incident=incident, code=507), 507
 
     @app.errorhandler(Exception)
@@ -166,4 +207,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         incident = secrets.token_hex(6)
         app.logger.exception("incident %s: unhandled error on %s %s", incident, request.method, request.path)
+        if wants_problem():
+            return problem(500, "Internal Server Error", gettext("An unexpected error occurred (incident "
+                                                                 "%(incident)s); it has been logged.",
+                                                                 incident=incident))
         return render_template("errors/500.html", incident=incident, code=500), 500

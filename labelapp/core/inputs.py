@@ -5,16 +5,27 @@ PostgreSQL stores (2^31-1), so a larger id is a 404 like any missing one instead
 "integer out of range" in the database driver. Path segments
 (``<name>``) never match control characters (PostgreSQL cannot compare text holding NUL). Query parameters
 may not hold control characters, and the numeric ones (``page``, ``per_page``, ``year``) must be ASCII digits
-within their range: anything else is a 400.
+within their range: anything else is a 400 that names the parameter (InvalidParameter; under /api/ the answer
+is RFC 9457 problem details with ``invalid-params``).
 """
 
-from flask import Flask, abort, request
+from flask import Flask, request
+from flask_babel import gettext
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from labelapp.core.forms import INT_MAX, control_character
 
 # Query parameters read as numbers anywhere in the app -> (smallest, largest) value accepted.
 INTEGER_ARGS = {"page": (1, 1_000_000), "per_page": (1, 1000), "year": (1, 9999)}
+
+
+class InvalidParameter(BadRequest):
+    """400 for one query parameter whose value is not accepted; ``param`` and ``reason`` say which and why."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(gettext("The parameter “%(name)s” is not valid: %(reason)s", name=name, reason=reason))
+        self.param, self.reason = name, reason
 
 
 class Id(IntegerConverter):
@@ -47,10 +58,11 @@ def register_query_checks(app: Flask) -> None:
         for name, values in request.args.lists():
             for value in (name, *values):
                 if control_character(value):
-                    abort(400)
+                    raise InvalidParameter(name, gettext("control characters are not allowed"))
             if name in INTEGER_ARGS:
                 low, high = INTEGER_ARGS[name]
                 for value in values:
                     if value and not (len(value) <= 9 and value.isascii() and value.isdigit()
                                       and low <= int(value) <= high):
-                        abort(400)
+                        raise InvalidParameter(name, gettext("a whole number from %(low)d to %(high)d is expected",
+                                                             low=low, high=high))

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -25,6 +25,39 @@ LANGUAGE_COOKIE = "lang"
 @access(public)
 def home():
     return render_template("pages/home.html")
+
+
+# Crawlers may read the public registry and open data; areas behind a login are none of their business.
+ROBOTS = """User-agent: *
+Allow: /registry
+Allow: /verify/
+Allow: /badge/
+Allow: /api/v1/
+Disallow: /account
+Disallow: /admin/
+Disallow: /applications/
+Disallow: /assessments/
+Disallow: /dashboard
+Disallow: /survey/
+Disallow: /invitation/
+Disallow: /password/
+Disallow: /login
+Disallow: /logout
+Disallow: /language/
+"""
+
+
+@bp.route("/robots.txt")
+@access(public)
+def robots():
+    return Response(ROBOTS, mimetype="text/plain", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@bp.route("/favicon.ico")
+@access(public)
+def favicon():
+    """For clients that ask for /favicon.ico without reading the page's icon link."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 @bp.route("/language/<code>")

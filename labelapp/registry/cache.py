@@ -4,7 +4,8 @@ Only views whose content comes from labels, municipalities and (immutable) crite
 cache key holds the registry change marker that database triggers move on every change to those tables, so a
 change shows on the next request in every worker. Responses that changed the session, hold a form token or
 are not 200 are never stored, nor are any for logged-in users or with a message waiting to be shown; security
-headers are added afresh to every response.
+headers are added afresh to every response. A streamed response (the CSV) is sent as it is made and kept once
+it has been sent whole, if it fits: the cache holds at most MAX_BYTES of bodies.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from flask_login import current_user
 from labelapp.registry import queries
 
 MAX_PAGES = 256
+MAX_BYTES = 64 * 1024 * 1024
 _pages: OrderedDict[tuple, tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
 _lock = threading.Lock()
 
@@ -43,12 +45,35 @@ def anonymous_page(view: Callable) -> Callable:
             return Response(body, status=status, headers=headers).make_conditional(request)
         modified_before = session.modified
         response = make_response(view(*args, **kwargs))
-        personal = session.modified != modified_before or b"csrf_token" in response.get_data()
-        if response.status_code == 200 and not personal and not response.direct_passthrough:
-            with _lock:
-                _pages[key] = (200, list(response.headers.items()), response.get_data())
-                while len(_pages) > MAX_PAGES:
-                    _pages.popitem(last=False)
+        if response.status_code != 200 or session.modified != modified_before or response.direct_passthrough:
+            return response
+        if response.is_streamed:
+            response.response = _kept_when_sent(key, list(response.headers.items()), response.response)
+        elif b"csrf_token" not in response.get_data():
+            _store(key, list(response.headers.items()), response.get_data())
         return response
 
     return wrapper
+
+
+def _store(key: tuple, headers: list[tuple[str, str]], body: bytes) -> None:
+    if len(body) > MAX_BYTES:
+        return
+    with _lock:
+        _pages[key] = (200, headers, body)
+        while len(_pages) > MAX_PAGES or sum(len(stored[2]) for stored in _pages.values()) > MAX_BYTES:
+            _pages.popitem(last=False)
+
+
+def _kept_when_sent(key: tuple, headers: list[tuple[str, str]], chunks):
+    """Pass the chunks on as they come; once all are sent (and they fit), store the whole body."""
+    kept, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if kept is not None and size <= MAX_BYTES:
+            kept.append(chunk)
+        else:
+            kept = None
+        yield chunk
+    if kept is not None:
+        _store(key, headers, b"".join(kept))

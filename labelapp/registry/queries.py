@@ -8,10 +8,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import g
+from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, extract, func, select
 
 from labelapp.applications import revisions
+from labelapp.core.inputs import InvalidParameter
 from labelapp.extensions import db
 from labelapp.labels.models import Label, LabelState
 from labelapp.municipalities.models import Municipality
@@ -29,6 +31,7 @@ SORTS = {
     "valid_until": (Label.valid_until.desc(), Municipality.name),
 }
 PAGE_SIZE = 25
+MAX_TEXT_FILTER = 100
 
 
 @dataclass
@@ -51,6 +54,24 @@ class Filters:
         if not (values["year"].isascii() and values["year"].isdigit()):
             values["year"] = ""
         return cls(**values)
+
+    @classmethod
+    def checked(cls, args) -> Filters:
+        """For the API: the same filters, but a value that would be ignored or cut is a 400 naming it."""
+        for name in (*vars(cls()), "page", "per_page"):
+            if len(args.getlist(name)) > 1:
+                raise InvalidParameter(name, gettext("give it at most once"))
+        for name in ("year", "page", "per_page"):
+            if args.get(name) == "":
+                raise InvalidParameter(name, gettext("a whole number is expected"))
+        for name in ("q", "county", "level"):
+            if len(args.get(name, "")) > MAX_TEXT_FILTER:
+                raise InvalidParameter(name, gettext("at most %(count)d characters", count=MAX_TEXT_FILTER))
+        choices = {"state": [s.value for s in LabelState], "sort": list(SORTS)}
+        for name, allowed in choices.items():
+            if name in args and args[name] not in allowed:
+                raise InvalidParameter(name, gettext("one of %(values)s is expected", values=", ".join(allowed)))
+        return cls.from_args(args)
 
     def as_args(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v and not (k == "sort" and v == "status")}
@@ -200,6 +221,14 @@ def latest_awards(limit: int) -> list[Label]:
     return db.session.scalars(select(Label).options(db.joinedload(Label.municipality),
                                                     db.joinedload(Label.criteria_version))
                               .order_by(Label.awarded_on.desc(), Label.id.desc()).limit(limit)).all()
+
+
+def latest_state_ends(limit: int) -> list[Label]:
+    """The labels most recently revoked or expired (by when their state changed)."""
+    return db.session.scalars(select(Label).options(db.joinedload(Label.municipality),
+                                                    db.joinedload(Label.criteria_version))
+                              .where(Label.state.in_([LabelState.REVOKED, LabelState.EXPIRED]))
+                              .order_by(Label.state_changed_at.desc(), Label.id.desc()).limit(limit)).all()
 
 
 def last_change():

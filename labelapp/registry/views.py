@@ -1,6 +1,9 @@
 """Public registry pages: the list of labels, a municipality's page, the badge and the verification page."""
 
 import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
 
 import segno
 from flask import Blueprint, abort, make_response, render_template, request, url_for
@@ -15,6 +18,7 @@ from labelapp.registry import cache, queries
 
 bp = Blueprint("registry", __name__)
 CURRENT = (LabelState.VALID, LabelState.EXPIRING)
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def is_valid_now(label: Label, today: dt.date | None = None) -> bool:
@@ -49,13 +53,19 @@ def municipality(code: str):
                            is_valid_now=is_valid_now)
 
 
-@bp.route("/badge/<public_id>.svg")
+@bp.route("/badge/<path:public_id>.svg")
 @access(public)
 def badge(public_id: str):
-    label = queries.label_by_public_id(public_id) or abort(404)
-    response = make_response(render_template("registry/badge.svg", label=label, valid=is_valid_now(label)))
+    """The label's badge for other sites to embed; an SVG 'not found' badge (404) for any other id."""
+    label = queries.label_by_public_id(public_id) if PUBLIC_ID.fullmatch(public_id) else None
+    if label is None:
+        response = make_response(render_template("registry/badge_missing.svg"), 404)
+    else:
+        response = make_response(render_template("registry/badge.svg", label=label, valid=is_valid_now(label)))
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
 
 
@@ -74,19 +84,51 @@ def certificate(public_id: str):
     """A print-ready (A4) certificate with a QR code pointing to the verification page."""
     label = queries.label_by_public_id(public_id) or abort(404)
     link = url_for("registry.verify", public_id=label.public_id, _external=True)
-    svg = segno.make(link, error="m").svg_inline(scale=4, border=2, title=link)
+    # No width/height but a viewBox: the code scales to the box the stylesheet gives it, in print too.
+    svg = segno.make(link, error="m").svg_inline(scale=4, border=4, title=link, omitsize=True)
     # segno's own SVG markup; segno escapes the title.
     qr = Markup(svg)  # noqa: S704  # nosec B704
-    return render_template("registry/certificate.html", label=label, qr=qr, link=link,
-                           valid=is_valid_now(label), lang=str(get_locale()))
+    valid = is_valid_now(label)
+    void = None if valid else (LabelState.EXPIRED if label.state in CURRENT else label.state)
+    return render_template("registry/certificate.html", label=label, qr=qr, link=link, valid=valid, void=void,
+                           lang=str(get_locale()))
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    kind: str  # award | revoked | expired
+    label: Label
+    at: dt.datetime
+
+
+FEED_SIZE = 50
+
+
+def feed_entries(limit: int = FEED_SIZE) -> list[FeedEntry]:
+    """Awards, revocations and expiries, newest first: a revoked or expired label keeps its award entry and
+    gets one more, so a reader sees what happened rather than an old award looking new."""
+    found = [FeedEntry("award", label, dt.datetime.combine(label.awarded_on, dt.time(), dt.UTC))
+             for label in queries.latest_awards(limit)]
+    for label in queries.latest_state_ends(limit):
+        changed = label.state_changed_at if label.state_changed_at.tzinfo else \
+            label.state_changed_at.replace(tzinfo=dt.UTC)
+        if label.state == LabelState.EXPIRED:  # expired at the end of its last valid day, or when marked so
+            changed = min(changed, dt.datetime.combine(label.valid_until + dt.timedelta(days=1), dt.time(), dt.UTC))
+        found.append(FeedEntry(label.state.value, label, changed))
+    return sorted(found, key=lambda entry: (entry.at, entry.label.id), reverse=True)[:limit]
 
 
 @bp.route("/registry/feed.atom")
 @access(public)
 def feed():
-    """An Atom feed of the newest awards."""
-    latest = queries.latest_awards(50)
-    response = make_response(render_template("registry/feed.atom.xml", labels=latest,
-                                             updated=max((label.awarded_on for label in latest), default=None)))
+    """An Atom feed of awards, revocations and expiries."""
+    entries = feed_entries()
+    updated = max((entry.at for entry in entries), default=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    body = render_template("registry/feed.atom.xml", entries=entries, updated=updated, lang=str(get_locale()))
+    response = make_response(body)
     response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
-    return response
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    response.last_modified = updated
+    return response.make_conditional(request)

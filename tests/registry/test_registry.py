@@ -96,7 +96,7 @@ def test_certificate_has_a_qr_code_to_the_verification_page(client, labels):
     assert f"/verify/{labels['0784']}" in html and "Tallinn" in html
 
 
-def test_atom_feed_lists_the_newest_awards(client, labels):
+def test_atom_feed_lists_the_newest_awards_and_revocations(client, labels):
     import xml.etree.ElementTree as ET  # noqa: N817  (parsing our own feed)
 
     with client.get("/registry/feed.atom") as response:
@@ -104,7 +104,7 @@ def test_atom_feed_lists_the_newest_awards(client, labels):
         root = ET.fromstring(response.data)  # noqa: S314  (our own feed, in a test)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
-    assert len(titles) == 4 and any(t.startswith("Tallinn") for t in titles)
+    assert len(titles) == 5 and any(t.startswith("Tallinn") for t in titles)  # 4 awards, Tartu's revocation
 
 
 def test_answers_are_public_only_when_the_municipality_publishes_them(app, client, users, labels):
