@@ -122,13 +122,15 @@ def main() -> int:
     env = {**os.environ, "LABELAPP_INSTANCE_PATH": str(folder), "LABELAPP_ENV": "development"}
     env.pop("DATABASE_URL", None)
     print(f"Demo instance in {folder}")
-    # As in production (HTTPS, Secure cookies, HSTS), but with the demo data that production refuses.
-    (folder / "config.py").write_text("SESSION_COOKIE_SECURE = True\n", encoding="utf-8")
+    port = free_port()
+    base = f"https://127.0.0.1:{port}"
+    # As in production (HTTPS, Secure cookies, HSTS, e-mail links from PUBLIC_BASE_URL, other Hosts refused), but
+    # with the demo data that production refuses.
+    (folder / "config.py").write_text(f"SESSION_COOKIE_SECURE = True\nPUBLIC_BASE_URL = {base!r}\n"
+                                      "TRUSTED_HOSTS = ['127.0.0.1']\n", encoding="utf-8")
     flask(env, "db", "upgrade")
     flask(env, "demo", "seed")
     cert, key = self_signed_certificate(folder)
-    port = free_port()
-    base = f"https://127.0.0.1:{port}"
     server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",  # nosec B603
                                "--certfile", str(cert), "--keyfile", str(key), "--log-level", "error",
                                "labelapp:create_app()"], env=env)

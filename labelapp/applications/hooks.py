@@ -1,4 +1,4 @@
-"""Where the application step answers lower steps' signals: reopening a self-assessment."""
+"""Where the application step answers lower steps' signals: reopening a self-assessment, removing a tie."""
 
 from __future__ import annotations
 
@@ -8,14 +8,19 @@ from sqlalchemy import select
 from labelapp.applications.models import Application
 from labelapp.applications.states import ApplicationStatus
 from labelapp.assessment.services import reopen_refusals
+from labelapp.auth.ties import removal_holds
 from labelapp.extensions import db
 
 DECIDED = (ApplicationStatus.AWARDED, ApplicationStatus.DECLINED, ApplicationStatus.APPEALED)
+# Being assessed: an assessor's tie to the municipality is removed only with a coordinator's confirmation.
+BEING_ASSESSED = (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW,
+                  ApplicationStatus.CLARIFICATION)
 
 
 def connect() -> None:
     """Connect the receivers (idempotent: blinker keeps one connection per receiver)."""
     reopen_refusals.connect(_refuse_reopening)
+    removal_holds.connect(_hold_tie_removal)
 
 
 def _refuse_reopening(assessment) -> str | None:
@@ -30,3 +35,10 @@ def _refuse_reopening(assessment) -> str | None:
     return _("The application made from this self-assessment is with the panel (“%(status)s”); the panel asks "
              "the municipality through a clarification question, which may add evidence as a new revision.",
              status=status.label)
+
+
+def _hold_tie_removal(municipality) -> ApplicationStatus | None:
+    """The status of the municipality's application being assessed, if it has one."""
+    return db.session.scalar(select(Application.status).where(Application.municipality_id == municipality.id,
+                                                              Application.status.in_(BEING_ASSESSED))
+                             .order_by(Application.id).limit(1))

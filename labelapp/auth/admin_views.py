@@ -1,14 +1,15 @@
-"""Coordinator pages for accounts: list, invite, edit role and municipality, resend an invitation."""
+"""Coordinator pages for accounts: list, invite, edit role and municipality, resend an invitation; confirm or refuse
+an assessor's request to remove a tie."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from labelapp.auth import services
+from labelapp.auth import services, ties
 from labelapp.auth.forms import EditUserForm, InviteForm
-from labelapp.auth.models import Role, TokenPurpose, User
-from labelapp.auth.permissions import access, can_manage_users
+from labelapp.auth.models import AssessorTie, Role, TokenPurpose, User
+from labelapp.auth.permissions import access, can_decide_tie_removals, can_manage_users
 from labelapp.core import audit
 from labelapp.core.forms import commit_or_report, form_status
 from labelapp.extensions import db
@@ -79,3 +80,31 @@ def resend_invitation(user_id: int):
     db.session.commit()
     flash(_("A new invitation was sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("users.edit", user_id=user.id))
+
+
+@bp.route("/ties")
+@access(can_decide_tie_removals)
+def tie_requests():
+    return render_template("users/ties.html", ties=ties.pending_removals())
+
+
+@bp.route("/ties/<int:tie_id>/confirm", methods=["POST"])
+@access(can_decide_tie_removals)
+def confirm_tie_removal(tie_id: int):
+    tie = db.get_or_404(AssessorTie, tie_id)
+    who, where = tie.user.name, tie.municipality.name
+    ties.confirm_removal(tie)
+    db.session.commit()
+    flash(_("The tie of %(assessor)s to %(municipality)s is removed.", assessor=who, municipality=where), "success")
+    return redirect(url_for("users.tie_requests"))
+
+
+@bp.route("/ties/<int:tie_id>/refuse", methods=["POST"])
+@access(can_decide_tie_removals)
+def refuse_tie_removal(tie_id: int):
+    tie = db.get_or_404(AssessorTie, tie_id)
+    ties.refuse_removal(tie)
+    db.session.commit()
+    flash(_("The tie of %(assessor)s to %(municipality)s stays.", assessor=tie.user.name,
+            municipality=tie.municipality.name), "success")
+    return redirect(url_for("users.tie_requests"))

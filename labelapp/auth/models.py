@@ -119,7 +119,8 @@ TIE_LABELS = {
 
 
 class AssessorTie(db.Model):
-    """An assessor's declared tie to a municipality; the panel step treats each as a conflict of interest."""
+    """An assessor's declared tie to a municipality; the panel step treats each as a conflict of interest, also
+    while its removal waits for a coordinator."""
 
     __tablename__ = "assessor_tie"
 
@@ -129,6 +130,9 @@ class AssessorTie(db.Model):
     kind: Mapped[TieKind] = mapped_column(enum_column(TieKind, name="tie_kind"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the assessor asked to remove the tie while the municipality had an application being assessed:
+    # the tie stays, and still counts as a conflict, until a coordinator confirms or refuses (``ties``).
+    removal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="ties")
     municipality: Mapped[Municipality] = relationship()

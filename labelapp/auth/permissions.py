@@ -55,6 +55,7 @@ is_coordinator = Rule("coordinator", _has_role(Role.COORDINATOR))
 # The accounts' own features.
 can_manage_users = is_coordinator
 can_declare_ties = is_assessor
+can_decide_tie_removals = is_coordinator
 
 
 def can_see_municipality(user: Any, municipality_id: int | None) -> bool:

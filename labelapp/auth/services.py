@@ -1,4 +1,4 @@
-"""Account writes: create, invite, tokens, passwords, roles, login throttling, assessor ties.
+"""Account writes: create, invite, tokens, passwords, roles, login throttling (assessor ties: ``ties``).
 
 Every function flushes and writes its audit row; none commits (the view or CLI command does).
 """
@@ -17,12 +17,10 @@ from sqlalchemy import select, update
 
 from labelapp.auth import passwords, second_factor, throttle
 from labelapp.auth.models import (
-    AssessorTie,
     AttemptOutcome,
     AuthToken,
     LoginAttempt,
     Role,
-    TieKind,
     TokenPurpose,
     User,
 )
@@ -258,32 +256,3 @@ def end_all_sessions(user: User) -> None:
     user.session_version += 1
     db.session.flush()
     audit.record("user.logout", "user", user.id)
-
-
-# --- assessor ties -----------------------------------------------------------------------------------
-
-
-def add_tie(user: User, municipality: Municipality, kind: TieKind, note: str = "") -> AssessorTie:
-    """Record an assessor's tie to a municipality. Raises AccountError if it is already recorded."""
-    exists = db.session.scalar(
-        select(AssessorTie).where(
-            AssessorTie.user_id == user.id,
-            AssessorTie.municipality_id == municipality.id,
-            AssessorTie.kind == kind,
-        )
-    )
-    if exists is not None:
-        raise AccountError(_("This tie is already recorded."))
-    tie = AssessorTie(user=user, municipality=municipality, kind=kind, note=note.strip())
-    db.session.add(tie)
-    db.session.flush()
-    audit.record("tie.add", "assessor_tie", tie.id,
-                 after={"municipality": municipality.code, "kind": kind.value, "note": tie.note})
-    return tie
-
-
-def remove_tie(tie: AssessorTie) -> None:
-    audit.record("tie.remove", "assessor_tie", tie.id,
-                 before={"municipality": tie.municipality.code, "kind": tie.kind.value, "note": tie.note})
-    db.session.delete(tie)
-    db.session.flush()

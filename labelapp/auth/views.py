@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from labelapp.auth import resets, second_factor, services, sessions
+from labelapp.auth import ties as assessor_ties
 from labelapp.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -245,7 +246,7 @@ def ties():
     form.municipality.choices = municipality_choices()
     if form.validate_on_submit():
         municipality = db.get_or_404(Municipality, int(form.municipality.data))
-        if commit_or_report(form.municipality, lambda: services.add_tie(
+        if commit_or_report(form.municipality, lambda: assessor_ties.add_tie(
                 current_user._get_current_object(), municipality, TieKind(form.kind.data), form.note.data or "")):
             flash(_("The tie is recorded."), "success")
             return redirect(url_for("auth.ties"))
@@ -262,7 +263,12 @@ def delete_tie(tie_id: int):
     tie = db.session.get(AssessorTie, tie_id)
     if tie is None or tie.user_id != current_user.id:
         abort(404)
-    services.remove_tie(tie)
+    municipality = tie.municipality.name
+    if assessor_ties.remove_tie(tie):
+        flash(_("The tie is removed."), "success")
+    else:
+        flash(_("%(municipality)s has an application being assessed, so a coordinator confirms the removal of this "
+                "tie. Until then the tie stays and you are not assigned to that application.",
+                municipality=municipality), "info")
     db.session.commit()
-    flash(_("The tie is removed."), "success")
     return redirect(url_for("auth.ties"))

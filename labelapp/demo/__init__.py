@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from labelapp.auth import second_factor, services
+from labelapp.auth import second_factor, services, ties
 from labelapp.auth.models import Role, TieKind, User
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import Round
@@ -49,7 +49,7 @@ def seed() -> int:
         created += 1
     helen = services.find_user("hindaja2@demo.kaasav.ee")
     if created and not helen.ties:
-        services.add_tie(helen, by_code("0793", COUNTRY), TieKind.LIVES_IN, "Elab Tartus.")
+        ties.add_tie(helen, by_code("0793", COUNTRY), TieKind.LIVES_IN, "Elab Tartus.")
     seed_registry(PASSWORD, *DEMO_CRITERIA)
     _criteria_and_round()
     db.session.commit()

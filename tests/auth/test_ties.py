@@ -37,7 +37,7 @@ def test_assessor_cannot_remove_someone_elses_tie(app, client, login_as, users):
     from tests.support.factories import make_user
 
     with app.app_context():
-        from labelapp.auth.services import add_tie
+        from labelapp.auth.ties import add_tie
         from labelapp.extensions import db
 
         other = make_user(Role.ASSESSOR)

@@ -47,6 +47,8 @@ STALE = {
     ("coordinator", "POST", "/applications/labels/<int:label_id>/end-review"),
     ("staff_a", "POST", "/applications/<int:application_id>/appeal"),
     ("coordinator", "POST", "/assessments/<int:assessment_id>/reopen"),
+    ("coordinator", "POST", "/admin/users/ties/<int:tie_id>/confirm"),  # no removal of the tie is waiting
+    ("coordinator", "POST", "/admin/users/ties/<int:tie_id>/refuse"),
     ("staff_a", "POST", "/assessments/<int:assessment_id>/areas/<area_id>"),
     ("staff_a", "POST", "/assessments/<int:assessment_id>/criteria/<criterion_id>/evidence"),
     ("staff_a", "POST", "/assessments/<int:assessment_id>/evidence/<int:evidence_id>/delete"),

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from labelapp.applications import services as review_services
 from labelapp.applications.states import Action
 from labelapp.assessment import services as assessment_services
-from labelapp.auth import services as account_services
+from labelapp.auth import ties
 from labelapp.auth.models import Role, TieKind
 from labelapp.extensions import db
 from labelapp.municipalities.lookup import by_code
@@ -54,7 +54,7 @@ def build(app) -> World:
             "coordinator": make_user(Role.COORDINATOR),
         }
         tallinn = by_code("0784", "EE")
-        tie = account_services.add_tie(people["conflicted"], tallinn, TieKind.WORKS_FOR, "Works for the city")
+        tie = ties.add_tie(people["conflicted"], tallinn, TieKind.WORKS_FOR, "Works for the city")
         assessment = filled_assessment(people["staff_a"], round_, level=2)
         criteria = assessment_services.criteria_of(assessment)
         area = criteria.areas[0]

@@ -160,3 +160,16 @@ def test_nul_in_a_user_name_is_refused(app, client, login_as, users):
     assert MESSAGE in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, user_id).name == name
+
+
+def test_a_prefixed_forms_csrf_field_keeps_its_common_name(app, client, login_as):
+    """Scanners (wapiti's csrf module) and browsers' password managers look for ``csrf_token`` by name; a form
+    with a prefix keeps that name (CSRFProtect checks it for every request) and a prefixed, unique id."""
+    from labelapp.criteria.forms import OpenRoundForm
+
+    with app.test_request_context():
+        html = str(OpenRoundForm(prefix="round").csrf_token)
+    assert re.findall(r'(id|name)="([^"]+)"', html) == [("id", "round-csrf_token"), ("name", "csrf_token")]
+    login_as("coordinator")
+    page = client.get("/admin/criteria/").get_data(as_text=True)
+    assert "round-csrf_token" not in re.findall(r'name="([^"]+)"', page)

@@ -4,7 +4,8 @@ import pytest
 
 from labelapp.applications.states import Action
 from labelapp.auth.models import Role, TieKind
-from labelapp.auth.services import add_tie, find_user
+from labelapp.auth.services import find_user
+from labelapp.auth.ties import add_tie
 from labelapp.extensions import db
 from labelapp.municipalities.lookup import by_code
 from tests.support.factories import application_from, make_user

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from labelapp.applications import services
 from labelapp.applications.models import Application
@@ -65,9 +65,11 @@ def test_suggestion_balances_open_workload(app, setup, users):
 def test_assigned_assessors_are_emailed_and_may_open_the_application(app, client, login_as, setup):
     login_as("coordinator")
     members = setup["assessors"][:3]
+    with app.app_context():
+        earlier = db.session.scalar(select(func.max(OutboxMessage.id))) or 0  # the coordinators told of the tie
     assert form_panel(app, client, setup, members, members[0]).status_code == 302
     with app.app_context():
-        recipients = sorted(db.session.scalars(select(OutboxMessage.to_address)))
+        recipients = sorted(db.session.scalars(select(OutboxMessage.to_address).where(OutboxMessage.id > earlier)))
     assert recipients == sorted(members)
     outsider = app.test_client()
     with app.app_context():
