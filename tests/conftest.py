@@ -22,6 +22,7 @@ from labelapp.municipalities import services as municipality_services
 from tests.support import postgres
 from tests.support.database import without_triggers
 from tests.support.factories import make_user, open_round
+from tests.support.smtp import SmtpServer
 from tests.support.web import csrf_token, login
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -206,3 +207,19 @@ def evidence_url(app, client, login_as):
         client.get("/assessments/start").get_data(as_text=True))})
     assessment_id = re.search(r"/assessments/(\d+)", response.headers["Location"]).group(1)
     return f"/assessments/{assessment_id}/criteria/strategy.principles/evidence"
+
+
+@pytest.fixture
+def smtp():
+    """A local SMTP server that keeps what it receives (modules point SMTP_HOST at it in config_overrides)."""
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_url(backend, request, tmp_path):
+    """An empty database of the backend, for tests that run the migrations themselves."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.create_database(f"fresh_{tmp_path.name[-20:].lower().replace('-', '_')}")

@@ -1,6 +1,5 @@
 """The migrations create exactly the models' schema, on SQLite and PostgreSQL, and can go down and up again."""
 
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,14 +12,6 @@ from labelapp.core.models import AuditEntry
 from labelapp.core.types import UTCDateTime, utcnow
 from labelapp.extensions import db
 from tests.conftest import base_config
-
-
-@pytest.fixture
-def fresh_url(backend, request, tmp_path):
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    cluster = request.getfixturevalue("postgres_cluster")
-    return cluster.create_database(f"fresh_{tmp_path.name[-20:].lower().replace('-', '_')}")
 
 
 def schema_drift() -> list:

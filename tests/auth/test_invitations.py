@@ -11,16 +11,9 @@ from labelapp.auth.services import find_user
 from labelapp.core.models import AuditEntry, OutboxMessage, OutboxStatus
 from labelapp.core.types import utcnow
 from labelapp.extensions import db
-from tests.support.smtp import SmtpServer
 from tests.support.web import login, submit
 
 LINK = re.compile(r"https?://[^\s]+/(invitation|password/reset)/([A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture

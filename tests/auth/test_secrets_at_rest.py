@@ -58,14 +58,6 @@ USERS = sa.table("user_account", sa.column("id", sa.Integer), sa.column("email",
                  sa.column("totp_secret", sa.String))
 
 
-@pytest.fixture
-def fresh_url(backend, request, tmp_path):
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    cluster = request.getfixturevalue("postgres_cluster")
-    return cluster.create_database(f"fresh_{tmp_path.name[-20:].lower().replace('-', '_')}")
-
-
 def test_migration_encrypts_the_secrets_already_stored_and_its_downgrade_decrypts_them(fresh_url, tmp_path):
     app = create_app(base_config(fresh_url, tmp_path / "instance"))
     plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -6,13 +6,6 @@ from sqlalchemy import select
 from labelapp.core import mail
 from labelapp.core.models import OutboxMessage, OutboxStatus
 from labelapp.extensions import db
-from tests.support.smtp import SmtpServer
-
-
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
