@@ -17,3 +17,14 @@ def staff_of(municipality_id: int) -> list[User]:
     """The active staff accounts of one municipality."""
     return db.session.scalars(select(User).where(User.role == Role.STAFF, User.active.is_(True),
                                                  User.municipality_id == municipality_id).order_by(User.id)).all()
+
+
+def staff_of_each(municipality_ids: set[int]) -> dict[int, list[User]]:
+    """The active staff accounts of several municipalities at once, by municipality id."""
+    found: dict[int, list[User]] = {}
+    if municipality_ids:
+        for user in db.session.scalars(select(User).where(User.role == Role.STAFF, User.active.is_(True),
+                                                          User.municipality_id.in_(municipality_ids))
+                                       .order_by(User.id)):
+            found.setdefault(user.municipality_id, []).append(user)
+    return found

@@ -12,14 +12,17 @@ from labelapp.applications.models import Application
 from labelapp.applications.services import change_status
 from labelapp.applications.states import Action, ApplicationStatus
 from labelapp.auth.models import User
+from labelapp.auth.queries import staff_of_each
 from labelapp.core import audit
 from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
+from labelapp.criteria.models import CriteriaVersion
 from labelapp.extensions import db
 from labelapp.labels import notifications
 from labelapp.labels.lifecycle import add_months, create_label
 from labelapp.labels.models import Decision, Label
 from labelapp.labels.rules import DECIDABLE
+from labelapp.panel.models import PanelDecision
 from labelapp.panel.reviews import panel_decision
 
 
@@ -59,13 +62,29 @@ def decide(application: Application, user: User, outcome: str, reasons: str) -> 
 
 def preview(decision: Decision, today: dt.date | None = None) -> tuple[list[str], str]:
     """(recipients, body) of the e-mail that releasing ``decision`` will send, for the coordinator to read."""
-    application = decision.application
-    label = None
-    if decision.outcome == "award":
-        months = application.criteria_version.content["award_rules"]["validity_months"]
-        label = Label(level=panel_decision(application).verified.get("level"),
-                      valid_until=add_months(today or dt.date.today(), months))
-    return notifications.decision_body(decision, label)
+    return previews([decision], today)[0][1:]
+
+
+def previews(waiting: list[Decision], today: dt.date | None = None) -> list[tuple[Decision, list[str], str]]:
+    """(decision, recipients, body) of every e-mail that releasing ``waiting`` will send, read with a fixed
+    number of queries however many decisions wait (staff, consolidations and criteria in one query each)."""
+    applications = [d.application for d in waiting]
+    staff = staff_of_each({a.municipality_id for a in applications})
+    latest = {row.application_id: row for row in db.session.scalars(
+        select(PanelDecision).where(PanelDecision.application_id.in_([a.id for a in applications]))
+        .order_by(PanelDecision.id))}
+    months = dict(db.session.execute(select(CriteriaVersion.id, CriteriaVersion.content).where(
+        CriteriaVersion.id.in_({a.criteria_version_id for a in applications}))).all())
+    out = []
+    for decision in waiting:
+        application, label = decision.application, None
+        if decision.outcome == "award":
+            validity = months[application.criteria_version_id]["award_rules"]["validity_months"]
+            label = Label(level=latest[application.id].verified.get("level"),
+                          valid_until=add_months(today or dt.date.today(), validity))
+        recipients, body = notifications.decision_body(decision, label, staff.get(application.municipality_id, []))
+        out.append((decision, recipients, body))
+    return out
 
 
 def release_all(today: dt.date | None = None) -> list[Decision]:

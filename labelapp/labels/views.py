@@ -49,7 +49,8 @@ def pending_decisions():
             decisions.release_all):
         flash(_("%(n)d decisions are released and the municipalities informed.", n=len(waiting)), "success")
         return redirect(url_for("applications.index"))
-    return render_template("labels/decisions.html", waiting=waiting, form=ConfirmForm(), preview=decisions.preview)
+    return render_template("labels/decisions.html", waiting=waiting, form=ConfirmForm(),
+                           previews=decisions.previews(waiting))
 
 
 def _label_step(label_id: int, rule, step, done: str):

@@ -150,3 +150,35 @@ def test_the_below_threshold_reason_uses_the_pages_decimal_comma(app, client, lo
     client.post(preview_url + "/confirm", data={"csrf_token": csrf_token(page)})
     with app.app_context():
         assert "31,05 %" in db.session.scalar(select(Label.state_reason))
+
+
+def test_pending_decisions_page_reads_with_statements_that_do_not_grow(app, client, login_as, users):
+    from labelapp.assessment import services as assessment_services
+    from labelapp.auth.models import Role
+    from labelapp.criteria import services as criteria_services
+    from tests.support.factories import filled_assessment, make_user, open_round
+    from tests.support.queries import count_queries
+
+    def pending_with(codes) -> int:
+        with app.test_request_context():
+            for code in codes:
+                staff = make_user(Role.STAFF, code, commit=False)
+                assessment = filled_assessment(staff, criteria_services.current_round() or open_round(), level=2)
+                assessment_services.submit(assessment, staff)
+                application = recommended_application(staff, find_user(users["assessor"]), assessment=assessment)
+                decisions.decide(application, find_user(users["coordinator"]), "award", "")
+            db.session.commit()
+        with count_queries(app) as statements:
+            page = client.get("/applications/decisions").get_data(as_text=True)
+        assert page.count('class="mail-preview"') == len(decisions_waiting(app))
+        return len(statements)
+
+    login_as("coordinator")
+    one = pending_with(["0784"])
+    three = pending_with(["0793", "0714"])
+    assert one == three
+
+
+def decisions_waiting(app) -> list:
+    with app.app_context():
+        return decisions.pending()
