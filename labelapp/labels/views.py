@@ -4,6 +4,7 @@ revokes a label or closes its review; the municipality appeals."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -47,7 +48,8 @@ def pending_decisions():
                          url_for("applications.index"), _("Go to the applications"))
     if request.method == "POST" and ConfirmForm().validate_on_submit() and commit_or_flash(
             decisions.release_all):
-        flash(_("%(n)d decisions are released and the municipalities informed.", n=len(waiting)), "success")
+        flash(ngettext("The decision is released and the municipality informed.",
+                       "%(num)d decisions are released and the municipalities informed.", len(waiting)), "success")
         return redirect(url_for("applications.index"))
     return render_template("labels/decisions.html", waiting=waiting, form=ConfirmForm(),
                            previews=decisions.previews(waiting))

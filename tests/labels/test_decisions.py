@@ -42,6 +42,7 @@ def test_award_is_pending_until_released_with_the_mail_shown_first(app, client, 
         assert db.session.scalar(select(Label)) is None
     page = client.get("/applications/decisions").get_data(as_text=True)
     assert users["staff"] in page and "Tallinn" in page
+    assert "Tee otsus teatavaks" in page  # one decision: the singular, not "Tee 1 otsust teatavaks"
     assert submit(client, "/applications/decisions", form_page="/applications/decisions").status_code == 302
     with app.app_context():
         assert db.session.get(Application, application_id).status == ApplicationStatus.AWARDED

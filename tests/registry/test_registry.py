@@ -128,3 +128,13 @@ def test_answers_are_public_only_when_the_municipality_publishes_them(app, clien
     assert "About strategy.principles" in client.get("/registry/0784").get_data(as_text=True)
     submit(staff, url + "/publish", {"publish": "no"}, form_page=url)
     assert "About strategy.principles" not in client.get("/registry/0784").get_data(as_text=True)
+
+
+def test_one_label_is_counted_in_the_singular(app, client, users):
+    from labelapp.auth.services import find_user
+    from tests.support.factories import awarded_labels
+
+    with app.test_request_context():
+        awarded_labels(["0784"], find_user(users["assessor"]), find_user(users["coordinator"]))
+    html = client.get("/registry").get_data(as_text=True)
+    assert "1 märgis<" in html and "1 märgist" not in html
