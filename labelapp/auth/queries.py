@@ -15,8 +15,7 @@ def active_coordinators() -> list[User]:
 
 def staff_of(municipality_id: int) -> list[User]:
     """The active staff accounts of one municipality."""
-    return db.session.scalars(select(User).where(User.role == Role.STAFF, User.active.is_(True),
-                                                 User.municipality_id == municipality_id).order_by(User.id)).all()
+    return staff_of_each({municipality_id}).get(municipality_id, [])
 
 
 def staff_of_each(municipality_ids: set[int]) -> dict[int, list[User]]:

@@ -60,11 +60,6 @@ def decide(application: Application, user: User, outcome: str, reasons: str) -> 
     return decision
 
 
-def preview(decision: Decision, today: dt.date | None = None) -> tuple[list[str], str]:
-    """(recipients, body) of the e-mail that releasing ``decision`` will send, for the coordinator to read."""
-    return previews([decision], today)[0][1:]
-
-
 def previews(waiting: list[Decision], today: dt.date | None = None) -> list[tuple[Decision, list[str], str]]:
     """(decision, recipients, body) of every e-mail that releasing ``waiting`` will send, read with a fixed
     number of queries however many decisions wait (staff, consolidations and criteria in one query each)."""

@@ -31,12 +31,10 @@ def application_link(application: Application) -> str:
     return mail.absolute_link("applications.detail", application_id=application.id)
 
 
-def decision_body(decision: Decision, label: Label | None, recipients: list[User] | None = None
-                  ) -> tuple[list[str], str]:
-    """(recipients, body) of the e-mail that releasing ``decision`` sends, for the coordinator to read first
-    (``recipients``: the municipality's staff, when the caller has read them already)."""
+def decision_body(decision: Decision, label: Label | None, recipients: list[User]) -> tuple[list[str], str]:
+    """(recipients, body) of the e-mail that releasing ``decision`` sends to ``recipients`` (the municipality's
+    staff), for the coordinator to read first."""
     application = decision.application
-    recipients = staff_of(application.municipality_id) if recipients is None else recipients
     body = mail.render_bilingual(TEMPLATES[decision.outcome], user=recipients[0] if recipients else None,
                                  application=application, decision=decision, label=label,
                                  link=application_link(application))

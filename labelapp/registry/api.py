@@ -68,12 +68,7 @@ def label_json(label: Label) -> dict:
 def cached_json(payload: dict, last_modified=None) -> Response:
     """JSON with a strong ETag (and Last-Modified when known): an unchanged answer is not sent again (304)."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
-    response = Response(body, mimetype="application/json")
-    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response.make_conditional(request)
+    return cache.conditional(Response(body, mimetype="application/json"), last_modified)
 
 
 @bp.route("/labels")

@@ -10,6 +10,7 @@ it has been sent whole, if it fits: the cache holds at most MAX_BYTES of bodies.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -77,3 +78,13 @@ def _kept_when_sent(key: tuple, headers: list[tuple[str, str]], chunks):
         yield chunk
     if kept is not None:
         _store(key, headers, b"".join(kept))
+
+
+def conditional(response: Response, last_modified=None, max_age: int = 60) -> Response:
+    """A strong ETag of the body (and Last-Modified when known), publicly cacheable for ``max_age`` seconds; an
+    unchanged answer is not sent again (304)."""
+    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response.make_conditional(request)

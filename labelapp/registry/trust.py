@@ -3,14 +3,13 @@ format it asks for (Accept: application/vc+ld+json, the default, or application/
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from flask import Blueprint, Response, request
 
 from labelapp.auth.permissions import access, public
 from labelapp.labels.models import Label
-from labelapp.registry import credentials, issuer, queries
+from labelapp.registry import cache, credentials, issuer, queries
 
 bp = Blueprint("trust", __name__)
 LD_TYPE = "application/vc+ld+json"
@@ -52,12 +51,7 @@ def did_document():
 
 def _status_list(purpose: str) -> Response:
     changed = queries.last_change()
-    response = _secured(credentials.status_list(purpose, changed), created=changed)
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-    if changed is not None:
-        response.last_modified = changed
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response.make_conditional(request)
+    return cache.conditional(_secured(credentials.status_list(purpose, changed), created=changed), changed)
 
 
 @bp.route("/api/v1/status-lists/revocation")
