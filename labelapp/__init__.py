@@ -150,7 +150,7 @@ def register_hooks() -> None:
 def register_commands(app: Flask) -> None:
     from labelapp.applications.cli import applications_cli
     from labelapp.auth.cli import users_cli
-    from labelapp.core.cli import audit_cli, backup_cli, mail_cli, maintenance_cli
+    from labelapp.core.cli import audit_cli, backup_cli, keys_cli, mail_cli, maintenance_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.demo.cli import demo_cli
     from labelapp.labels.cli import labels_cli
@@ -160,5 +160,5 @@ def register_commands(app: Flask) -> None:
     from labelapp.surveys.cli import survey_cli
 
     for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, applications_cli,
-                  panels_cli, labels_cli, audit_cli, backup_cli, maintenance_cli):
+                  panels_cli, labels_cli, audit_cli, backup_cli, maintenance_cli, keys_cli):
         app.cli.add_command(group)

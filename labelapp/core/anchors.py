@@ -66,13 +66,25 @@ def _read(line: str) -> dict:
     return statement
 
 
+def _verify_with_any(public_keys, signature: bytes, signed: bytes) -> None:
+    """Raise InvalidSignature unless one of ``public_keys`` made ``signature``."""
+    for key in public_keys:
+        try:
+            key.verify(signature, signed)
+            return
+        except InvalidSignature:
+            continue
+    raise InvalidSignature
+
+
 def check() -> tuple[int, list[ChainProblem]]:
     """(anchors checked, problems): each anchor's signature, and that its row still has its hash and that as
     many rows lead up to it as when it was made."""
     path = anchors_path()
     if not path.exists():
         return 0, []
-    public = keys.signing_key().public_key()
+    # An anchor made before a key rotation was signed with a key that is now retired.
+    public_keys = [keys.signing_key().public_key(), *keys.retired_public_keys()]
     checked, problems = 0, []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -80,7 +92,8 @@ def check() -> tuple[int, list[ChainProblem]]:
         checked += 1
         try:
             statement = _read(line)
-            public.verify(base64.b64decode(statement["signature"], validate=True), _signed_bytes(statement))
+            _verify_with_any(public_keys, base64.b64decode(statement["signature"], validate=True),
+                             _signed_bytes(statement))
         except InvalidSignature:
             problems.append(ChainProblem(None, gettext(
                 "the signature does not match: the anchor was forged or changed"), line=number))

@@ -37,7 +37,8 @@ DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 # Under the instance folder: what a restore needs besides the database (survey staging is temporary). Without
 # the chain key a restored audit log no longer verifies; without the secrets key no second factor works.
-KEPT = ["uploads/evidence", keys.SIGNING_KEY_FILE, keys.CHAIN_KEY_FILE, keys.SECRETS_KEY_FILE]
+KEPT = ["uploads/evidence", keys.SIGNING_KEY_FILE, keys.RETIRED_KEYS_FILE, keys.CHAIN_KEY_FILE,
+        keys.SECRETS_KEY_FILE]
 
 
 class BackupError(Exception):

@@ -1,16 +1,19 @@
 from pathlib import Path
 
 import click
+from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 
-from labelapp.core import anchors, audit, backup, mail, uploads
+from labelapp.core import anchors, audit, backup, keys, mail, uploads
+from labelapp.extensions import db
 
 mail_cli = AppGroup("mail", help="The e-mail outbox.")
 audit_cli = AppGroup("audit", help="The append-only audit log.")
 backup_cli = AppGroup("backup", help="Back up and restore the database and the evidence files.")
 maintenance_cli = AppGroup("maintenance", help="Housekeeping of the instance folder.")
+keys_cli = AppGroup("keys", help="The instance's signing key (credentials, status lists, audit anchors).")
 TODAY = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
                      help="Act as if today were this date (tests, catching up).")
 
@@ -111,3 +114,24 @@ def sweep_command():
     for path in removed:
         click.echo(gettext("removed %(path)s", path=path))
     click.echo(ngettext("Removed %(num)d orphan file.", "Removed %(num)d orphan files.", len(removed)))
+
+
+@keys_cli.command("rotate")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def rotate_command(yes: bool):
+    """Make a new signing key current. The old key's public half stays published in the DID document (so what it
+    signed still verifies) and its private half is destroyed. Back up the instance folder afterwards."""
+    if not yes:
+        click.confirm(gettext("Rotate the signing key? New credentials, status lists and audit anchors will be "
+                              "signed with a new key; the old one can no longer sign."), abort=True)
+    old, new = keys.rotate_signing_key()
+    audit.record("keys.rotate", "signing_key", None, before={"public_key": _fingerprint(old)},
+                 after={"public_key": _fingerprint(new)})
+    db.session.commit()
+    click.echo(gettext("The signing key was rotated: %(new)s is current; %(old)s is retired and stays listed in "
+                       "the DID document.", new=_fingerprint(new), old=_fingerprint(old)))
+
+
+def _fingerprint(key) -> str:
+    """A key as people compare it: the hex of its 32 raw bytes."""
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()

@@ -11,16 +11,20 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
 # Signs label credentials and the audit log's anchors.
 SIGNING_KEY_FILE = "credential_ed25519.pem"
+# The public halves of signing keys that were rotated out, oldest first (PEM blocks one after another): what
+# they signed still verifies, and nothing can sign with them any more (their private halves are destroyed).
+RETIRED_KEYS_FILE = "credential_ed25519.retired.pem"
 # Keys the audit log's hash chain (HMAC-SHA256), so that a hash recomputed without it does not verify.
 CHAIN_KEY_FILE = "audit-chain.key"
 # Encrypts secrets the app must read back (TOTP shared secrets), so that a database copy or backup of the
 # database alone does not hold them in the clear.
 SECRETS_KEY_FILE = "secrets.fernet.key"
+END_PUBLIC = "-----END PUBLIC KEY-----"
 # A Fernet token begins with its version byte 0x80, base64-encoded.
 SEALED_PREFIX = "gAAAAA"
 
@@ -51,6 +55,46 @@ def signing_key() -> Ed25519PrivateKey:
     _create_once(path, Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     return serialization.load_pem_private_key(path.read_bytes(), password=None)
+
+
+def retired_public_keys() -> list[Ed25519PublicKey]:
+    """The public keys of earlier signing keys, oldest first."""
+    path = _path(RETIRED_KEYS_FILE)
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="ascii")
+    blocks = [block + END_PUBLIC for block in text.split(END_PUBLIC) if block.strip()]
+    return [serialization.load_pem_public_key(block.strip().encode("ascii")) for block in blocks]
+
+
+def rotate_signing_key() -> tuple[Ed25519PublicKey, Ed25519PublicKey]:
+    """Make a new signing key current; the old one's public half joins the retired keys. (old, new) public keys.
+
+    The retired list is appended before the new key replaces the old one (atomically), so a crash in between
+    leaves the old key current and listed twice, never a key that signed something and is listed nowhere."""
+    old = signing_key().public_key()
+    retired = _path(RETIRED_KEYS_FILE)
+    known = {_raw(key) for key in retired_public_keys()}
+    if _raw(old) not in known:
+        fd = os.open(retired, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        with os.fdopen(fd, "ab") as handle:
+            handle.write(old.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+            handle.flush()
+            os.fsync(handle.fileno())
+    new = Ed25519PrivateKey.generate()
+    partial = _path(f".{SIGNING_KEY_FILE}.{secrets.token_hex(4)}")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(new.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, _path(SIGNING_KEY_FILE))
+    return old, new.public_key()
+
+
+def _raw(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def chain_key() -> bytes:

@@ -1,8 +1,9 @@
 """The issuer's identity: a did:web of the public host, its DID document, and the key that signs credentials.
 
 The DID document lists the signing key twice, as a Multikey (for Data Integrity proofs) and as a JsonWebKey
-(for VC-JWTs), both under ``assertionMethod``. A verifier resolves ``did:web:<host>`` to
-``https://<host>/.well-known/did.json``.
+(for VC-JWTs), both under ``assertionMethod``, and after it every key rotated out by ``flask keys rotate``
+(newest first), so that a credential signed before a rotation still verifies. A verifier resolves
+``did:web:<host>`` to ``https://<host>/.well-known/did.json``.
 """
 
 from __future__ import annotations
@@ -49,11 +50,16 @@ def jwk_id(key: Ed25519PublicKey, controller: str) -> str:
     return f"{controller}#jwk-{proofs.multikey(key)}"
 
 
+def published_keys() -> list[Ed25519PublicKey]:
+    """The keys a verifier may meet in our credentials: the current one, then the retired ones, newest first."""
+    return [public_key(), *reversed(keys.retired_public_keys())]
+
+
 def did_document(public_keys: list[Ed25519PublicKey] | None = None) -> dict:
-    """The DID document of ``did()`` listing ``public_keys`` (default: this instance's key)."""
+    """The DID document of ``did()`` listing ``public_keys`` (default: the current and the retired keys)."""
     controller = did()
     methods = []
-    for key in public_keys or [public_key()]:
+    for key in public_keys or published_keys():
         methods.append({"id": multikey_id(key, controller), "type": "Multikey", "controller": controller,
                         "publicKeyMultibase": proofs.multikey(key)})
         methods.append({"id": jwk_id(key, controller), "type": "JsonWebKey", "controller": controller,

@@ -120,3 +120,37 @@ def test_anchor_refuses_a_log_that_does_not_verify(app, runner):
     with app.app_context():
         assert not anchors.anchors_path().exists()
         assert db.session.scalar(text("SELECT count(*) FROM audit_entry WHERE action = 'forged'")) == 1
+
+
+def test_anchors_signed_before_a_key_rotation_still_verify(app, runner):
+    write_rows(app, 2)
+    anchor(runner)
+    rotated = runner.invoke(args=["keys", "rotate", "--yes"])
+    assert rotated.exit_code == 0, rotated.output
+    write_rows(app, 1)
+    anchor(runner)
+    with app.app_context():
+        first, second = anchor_lines(app)
+        current = keys.signing_key().public_key()
+        [retired] = keys.retired_public_keys()
+        signed = [json.dumps({n: s[n] for n in ("id", "entry_hash", "count", "anchored_at")}, sort_keys=True,
+                             separators=(",", ":")).encode() for s in (first, second)]
+        retired.verify(base64.b64decode(first["signature"]), signed[0])  # the old anchor: the retired key
+        current.verify(base64.b64decode(second["signature"]), signed[1])  # the new one: the current key
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "2 anchors in" in result.output
+
+
+def test_an_anchor_signed_by_a_key_never_ours_fails_after_rotation(app, runner):
+    ids = write_rows(app, 1)
+    runner.invoke(args=["keys", "rotate", "--yes"])
+    with app.app_context():
+        statement = {"id": ids[-1], "entry_hash": db.session.get(AuditEntry, ids[-1]).entry_hash, "count": 1,
+                     "anchored_at": "2026-01-01T00:00:00Z"}
+        signed = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode()
+        statement["signature"] = base64.b64encode(Ed25519PrivateKey.generate().sign(signed)).decode()
+        anchors.anchors_path().write_text(json.dumps(statement) + "\n")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "signature does not match" in result.output

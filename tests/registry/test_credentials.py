@@ -176,3 +176,41 @@ def test_cli_checks_with_a_given_did_document_or_public_key(client, runner, labe
     for option in (["--did-document", did], ["--public-key", key]):
         result = runner.invoke(args=["labels", "verify-credential", path, *option, *lists_args(client, tmp_path)])
         assert result.exit_code == 0, result.output
+
+
+def test_credentials_issued_before_a_key_rotation_still_verify(app, client, runner, labels):
+    before_did = client.get("/.well-known/did.json").get_json()
+    old_ld = fetch(client, labels["valid"]).get_json()
+    old_jwt = fetch(client, labels["valid"], JWT).get_data(as_text=True)
+    result = runner.invoke(args=["keys", "rotate", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "rotated" in result.output
+    did = client.get("/.well-known/did.json").get_json()
+    # The new key first, then the retired one, each as a Multikey and a JsonWebKey, all assertion methods.
+    assert [m["type"] for m in did["verificationMethod"]] == ["Multikey", "JsonWebKey"] * 2
+    assert did["verificationMethod"][2:] == before_did["verificationMethod"]
+    assert did["assertionMethod"] == [m["id"] for m in did["verificationMethod"]]
+    lists = status_lists(client)
+    for saved in (old_ld, old_jwt):
+        assert independent(saved, did, lists) == {"verified": True, "statusSet": [], "errors": []}
+    new_ld = fetch(client, labels["valid"]).get_json()
+    assert new_ld["proof"]["verificationMethod"] == did["verificationMethod"][0]["id"] != \
+        old_ld["proof"]["verificationMethod"]
+    assert independent(new_ld, did, lists)["verified"] is True
+    new_jwt = fetch(client, labels["valid"], JWT).get_data(as_text=True)
+    assert independent(new_jwt, did, lists)["verified"] is True
+    # A verifier holding only the old DID document cannot accept what the new key signed.
+    assert independent(new_ld, before_did)["verified"] is False
+    with app.app_context():
+        from sqlalchemy import select
+
+        from labelapp.core.models import AuditEntry
+        rows = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "keys.rotate")).all()
+        assert len(rows) == 1 and rows[0].before["public_key"] != rows[0].after["public_key"]
+
+
+def test_rotation_asks_before_it_acts(app, client, runner, labels):
+    before = client.get("/.well-known/did.json").get_json()
+    result = runner.invoke(args=["keys", "rotate"], input="n\n")
+    assert result.exit_code == 1
+    assert client.get("/.well-known/did.json").get_json() == before
