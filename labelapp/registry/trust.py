@@ -3,7 +3,9 @@ format it asks for (Accept: application/vc+ld+json, the default, or application/
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 
 from flask import Blueprint, Response, request
 
@@ -14,6 +16,7 @@ from labelapp.registry import cache, credentials, issuer, queries
 bp = Blueprint("trust", __name__)
 LD_TYPE = "application/vc+ld+json"
 JWT_TYPE = "application/vc+jwt"
+STATUS_LIST_MAX_AGE = 60  # seconds a verifier may keep a status list before asking again (then mostly a 304)
 
 
 def _wants_jwt() -> bool:
@@ -49,9 +52,46 @@ def did_document():
     return response
 
 
+# The signed status lists, one per (purpose, format), with the registry version and key they were made for.
+_signed_lists: dict[tuple[str, bool], tuple[tuple, str, bytes, str, object]] = {}
+_signed_lock = threading.Lock()
+
+
 def _status_list(purpose: str) -> Response:
-    changed = queries.last_change()
-    return cache.conditional(_secured(credentials.status_list(purpose, changed), created=changed), changed)
+    """The status list, signed once per registry change: its ETag comes from the change marker and the signing
+    key, so a conditional GET is answered (304) without reading the labels or signing anything, and an unchanged
+    list is served from memory."""
+    version, wants_jwt = queries.registry_version(), _wants_jwt()
+    if version is None:  # no change marker: nothing to key a cache on
+        changed = queries.last_change()
+        return cache.conditional(_secured(credentials.status_list(purpose, changed), created=changed), changed)
+    key_id = issuer.multikey_id(issuer.public_key(), issuer.did())
+    made_for = (version, key_id)
+    etag = hashlib.sha256(repr((purpose, wants_jwt, made_for)).encode()).hexdigest()[:32]
+    if etag in request.if_none_match:  # the client has this very list: no need to build or sign it
+        response = Response(status=304)
+        response.vary.add("Accept")
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = f"public, max-age={STATUS_LIST_MAX_AGE}"
+        return response
+    with _signed_lock:
+        stored = _signed_lists.get((purpose, wants_jwt))
+    if stored is None or stored[0] != made_for:
+        changed = queries.last_change()
+        response = _secured(credentials.status_list(purpose, changed), created=changed)
+        stored = (made_for, etag, response.get_data(), response.mimetype, changed)
+        with _signed_lock:
+            _signed_lists[(purpose, wants_jwt)] = stored
+    _made_for, _etag, body, mimetype, changed = stored
+    response = Response(body, mimetype=mimetype)
+    response.vary.add("Accept")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(etag)
+    if changed is not None:
+        response.last_modified = changed
+    response.headers["Cache-Control"] = f"public, max-age={STATUS_LIST_MAX_AGE}"
+    return response.make_conditional(request)
 
 
 @bp.route("/api/v1/status-lists/revocation")

@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
 from labelapp.labels import lifecycle
-from labelapp.registry import proofs
+from labelapp.labels.models import Label
+from labelapp.registry import proofs, statuslist
 from tests.support.factories import awarded_labels
 
 VERIFIER = Path(__file__).resolve().parents[1] / "support" / "verifier"
@@ -214,3 +215,42 @@ def test_rotation_asks_before_it_acts(app, client, runner, labels):
     result = runner.invoke(args=["keys", "rotate"], input="n\n")
     assert result.exit_code == 1
     assert client.get("/.well-known/did.json").get_json() == before
+
+
+def test_status_lists_are_signed_once_per_change(app, client, labels, monkeypatch):
+    signed = []
+    real_add_proof, real_sign_jwt = proofs.add_proof, proofs.sign_jwt
+    monkeypatch.setattr(proofs, "add_proof", lambda *a, **k: signed.append("ld") or real_add_proof(*a, **k))
+    monkeypatch.setattr(proofs, "sign_jwt", lambda *a, **k: signed.append("jwt") or real_sign_jwt(*a, **k))
+    url = "/api/v1/status-lists/revocation"
+    first = client.get(url)
+    again = client.get(url)
+    assert first.status_code == again.status_code == 200
+    assert first.get_data() == again.get_data() and first.headers["ETag"] == again.headers["ETag"]
+    assert signed == ["ld"]  # the second request was served without signing
+    not_modified = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert (not_modified.status_code, not_modified.get_data()) == (304, b"")
+    assert not_modified.headers["ETag"] == first.headers["ETag"]
+    as_jwt = client.get(url, headers=JWT)
+    assert as_jwt.headers["ETag"] != first.headers["ETag"] and as_jwt.mimetype == "application/vc+jwt"
+    assert signed == ["ld", "jwt"]
+    # A revocation moves the change marker: a new ETag, a new signature, and the label's bit set.
+    valid = fetch(client, labels["valid"]).get_json()
+    index = int(valid["credentialStatus"][0]["statusListIndex"])
+    assert not statuslist.is_set(first.get_json()["credentialSubject"]["encodedList"], index)
+    with app.test_request_context():
+        lifecycle.revoke(Label.query.filter_by(public_id=labels["valid"]).one(), "The council repealed it.")
+        db.session.commit()
+    signed.clear()
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    assert statuslist.is_set(changed.get_json()["credentialSubject"]["encodedList"], index)
+    assert signed == ["ld"]  # the list, signed again once
+
+
+def test_a_status_list_made_before_a_rotation_is_signed_again_with_the_new_key(client, runner, labels):
+    before = client.get("/api/v1/status-lists/suspension")
+    runner.invoke(args=["keys", "rotate", "--yes"])
+    after = client.get("/api/v1/status-lists/suspension", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.get_json()["proof"]["verificationMethod"] != before.get_json()["proof"]["verificationMethod"]
