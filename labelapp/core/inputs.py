@@ -66,3 +66,14 @@ def register_query_checks(app: Flask) -> None:
                                       and low <= int(value) <= high):
                         raise InvalidParameter(name, gettext("a whole number from %(low)d to %(high)d is expected",
                                                              low=low, high=high))
+
+
+def refuse_unknown(allowed) -> None:
+    """A 400 naming the first query parameter that is not in ``allowed`` (for the API, where a misspelt filter
+    silently ignored would give a client the wrong data)."""
+    for name in request.args:
+        if name not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise InvalidParameter(name, gettext("this parameter is not known here; known ones: %(names)s",
+                                                 names=known) if known else
+                                   gettext("this address takes no parameters"))

@@ -12,7 +12,7 @@ from flask_babel import gettext
 
 from labelapp.auth.permissions import access, public
 from labelapp.core.http import answer_with_problems
-from labelapp.core.inputs import InvalidParameter
+from labelapp.core.inputs import InvalidParameter, refuse_unknown
 from labelapp.extensions import db
 from labelapp.labels.models import Label
 from labelapp.registry import cache, issuer, queries, trust
@@ -26,6 +26,16 @@ MAX_PAGE_SIZE = 100
 @bp.record_once
 def _problems(state) -> None:
     answer_with_problems(state.app, bp.url_prefix)
+
+
+FILTERS = set(vars(queries.Filters()))
+# The query parameters each endpoint reads; any other name is a 400 that names it.
+PARAMETERS = {"api.labels": FILTERS | {"page", "per_page"}, "api.labels_csv": FILTERS}
+
+
+@bp.before_request
+def _known_parameters() -> None:
+    refuse_unknown(PARAMETERS.get(request.endpoint, set()))
 
 
 @bp.after_request

@@ -10,6 +10,7 @@ import threading
 from flask import Blueprint, Response, request
 
 from labelapp.auth.permissions import access, public
+from labelapp.core.inputs import refuse_unknown
 from labelapp.labels.models import Label
 from labelapp.registry import cache, credentials, issuer, queries
 
@@ -61,6 +62,7 @@ def _status_list(purpose: str) -> Response:
     """The status list, signed once per registry change: its ETag comes from the change marker and the signing
     key, so a conditional GET is answered (304) without reading the labels or signing anything, and an unchanged
     list is served from memory."""
+    refuse_unknown(set())
     version, wants_jwt = queries.registry_version(), _wants_jwt()
     if version is None:  # no change marker: nothing to key a cache on
         changed = queries.last_change()

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import segno
 from flask import Blueprint, abort, make_response, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from labelapp.auth.permissions import access, public
@@ -34,10 +35,29 @@ def _helpers():
 @access(public)
 @cache.anonymous_page
 def index():
+    errors = filter_errors(request.args)
     filters = queries.Filters.from_args(request.args)
     page = queries.labels_page(filters)
+    # A value the form cannot have sent is said, not silently ignored: 400, with the list shown without it.
     return render_template("registry/index.html", page=page, filters=filters, facets=queries.facets(),
-                           states=list(LabelState), sorts=list(queries.SORTS))
+                           states=list(LabelState), sort_names=SORT_NAMES, errors=errors), 400 if errors else 200
+
+
+SORT_NAMES = {"status": _l("current holders first"), "name": _l("by name"), "awarded": _l("newest first"),
+              "valid_until": _l("longest valid first")}
+
+
+def filter_errors(args) -> dict[str, str]:
+    """The registry filters whose value is not one the form offers, each with what would be accepted."""
+    errors = {}
+    state, sort = args.get("state", ""), args.get("sort", "")
+    if state and state not in {s.value for s in LabelState}:
+        errors["state"] = gettext("“%(value)s” is not a status; choose one of: %(choices)s.", value=state[:100],
+                                  choices=", ".join(str(LABEL_STATES[s]) for s in LabelState))
+    if sort and sort not in queries.SORTS:
+        errors["sort"] = gettext("“%(value)s” is not an order; choose one of: %(choices)s.", value=sort[:100],
+                                 choices=", ".join(str(SORT_NAMES[key]) for key in queries.SORTS))
+    return errors
 
 
 @bp.route("/registry/<code>")

@@ -82,3 +82,16 @@ def test_public_data_is_readable_from_any_origin(client, path):
 def test_pages_that_need_a_login_are_not_opened_to_other_origins(client, login_as):
     login_as("coordinator")
     assert "Access-Control-Allow-Origin" not in client.get("/admin/audit").headers
+
+
+@pytest.mark.parametrize("path,query,name", [
+    ("/api/v1/labels", "stat=valid", "stat"), ("/api/v1/labels", "pagee=2", "pagee"),
+    ("/api/v1/labels.csv", "page=2", "page"), ("/api/v1/labels/ABC", "verbose=1", "verbose"),
+    ("/api/v1/municipalities/0784", "lang=en", "lang"), ("/api/v1/status-lists/revocation", "x=1", "x"),
+    ("/api/v1/openapi.json", "v=2", "v")])
+def test_an_unknown_parameter_name_is_a_400_naming_it(client, path, query, name):
+    """A misspelt filter would otherwise be ignored silently and the client given data it did not ask for."""
+    body = problem_of(client.get(f"{path}?{query}"))
+    assert body["status"] == 400
+    assert [p["name"] for p in body["invalid-params"]] == [name]
+    assert name in body["detail"]

@@ -138,3 +138,30 @@ def test_one_label_is_counted_in_the_singular(app, client, users):
         awarded_labels(["0784"], find_user(users["assessor"]), find_user(users["coordinator"]))
     html = client.get("/registry").get_data(as_text=True)
     assert "1 märgis<" in html and "1 märgist" not in html
+
+
+@pytest.mark.parametrize("query,field,words", [
+    ("state=bogus", "state",
+     ["“bogus” is not a status; choose one of: valid, expiring soon, expired, under review, revoked."]),
+    ("sort=bogus", "sort", ["“bogus” is not an order", "by name", "newest first"])])
+def test_registry_page_says_which_filter_value_it_cannot_use(client, query, field, words):
+    client.set_cookie("lang", "en")
+    response = client.get(f"/registry?{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for word in words:
+        assert word in html
+    assert f'aria-invalid="true" aria-describedby="f-{field}-error"' in html
+    assert f'id="f-{field}-error"' in html and f'href="#f-{field}"' in html
+    assert "under_review" not in html.split("<main", 1)[1].split("</form>", 1)[0].split("<form", 1)[0]
+
+
+def test_registry_page_in_estonian_names_the_choices_in_words(client):
+    html = client.get("/registry?state=bogus").get_data(as_text=True)
+    assert "„bogus“" in html or "“bogus”" in html
+    assert "kehtiv" in html.lower()
+
+
+def test_registry_page_ignores_parameters_it_does_not_read(client):
+    """Links shared with tracking parameters (utm_source …) still open the registry."""
+    assert client.get("/registry?utm_source=newsletter&fbclid=abc").status_code == 200
