@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import dataset, scoring, survey_import, web
+from bench import dataset, scoring, status_list, survey_import, web
 
 
 def row(figure: str, value, baseline, target: str, met: bool | None, ratio=None) -> dict:
@@ -66,6 +66,8 @@ def main() -> None:
                 table.append(row(f"[{backend}] SQL statements: {page} (10 vs {size['municipalities']:,} "
                                  "municipalities)", count, counts_small[page], "equal and ≤ 12",
                                  count == counts_small[page] and count <= 12))
+            for item in status_list.run(large.url, large.instance, size["labels"], backend):
+                table.append(row(item["figure"], item["value"], None, item["target"], item["met"]))
             loads = web.under_load(large, backend, args.requests, args.concurrency)
             details[f"{backend}_load"] = loads
             for result in loads:

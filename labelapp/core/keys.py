@@ -29,6 +29,9 @@ END_PUBLIC = "-----END PUBLIC KEY-----"
 SEALED_PREFIX = "gAAAAA"
 
 
+_loaded_keys: dict[Path, tuple[tuple, Ed25519PrivateKey]] = {}
+
+
 def _path(name: str) -> Path:
     return Path(current_app.instance_path) / name
 
@@ -50,11 +53,19 @@ def _create_once(path: Path, content: bytes) -> None:
 
 
 def signing_key() -> Ed25519PrivateKey:
-    """The instance's Ed25519 key."""
+    """The instance's Ed25519 key, read again only when its file was replaced (``flask keys rotate``, which may
+    run in another process)."""
     path = _path(SIGNING_KEY_FILE)
-    _create_once(path, Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not path.exists():
+        _create_once(path, Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    stat = path.stat()
+    stamp = (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    loaded = _loaded_keys.get(path)
+    if loaded is None or loaded[0] != stamp:
+        loaded = (stamp, serialization.load_pem_private_key(path.read_bytes(), password=None))
+        _loaded_keys[path] = loaded
+    return loaded[1]
 
 
 def retired_public_keys() -> list[Ed25519PublicKey]:
