@@ -7,12 +7,13 @@ import hashlib
 import json
 import threading
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from labelapp.auth.permissions import access, public
 from labelapp.core.inputs import refuse_unknown
 from labelapp.labels.models import Label
 from labelapp.registry import cache, credentials, issuer, queries
+from labelapp.registry.views import PUBLIC_ID, is_valid_now
 
 bp = Blueprint("trust", __name__)
 LD_TYPE = "application/vc+ld+json"
@@ -41,6 +42,34 @@ def credential_response(label: Label) -> Response:
     response = _secured(credentials.document(label))
     suffix = "jwt" if response.mimetype == JWT_TYPE else "json"
     response.headers["Content-Disposition"] = f"attachment; filename=label-{label.public_id}.{suffix}"
+    return response
+
+
+OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+
+
+def baked_badge(label: Label, valid: bool) -> str:
+    """The label's badge SVG with its credential baked in (Open Badges 3.0 baking): the Data Integrity credential
+    as CDATA in an ``openbadges:credential`` element, so the image file carries its own proof."""
+    svg = render_template("registry/badge.svg", label=label, valid=valid)
+    credential = json.dumps(credentials.credential(label), ensure_ascii=False, indent=1)
+    cdata = credential.replace("]]>", "]]]]><![CDATA[>")  # the only sequence CDATA cannot hold
+    svg = svg.replace('<svg xmlns="http://www.w3.org/2000/svg"',
+                      f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="{OB_NAMESPACE}"', 1)
+    head, tail = svg.rsplit("</svg>", 1)
+    return f"{head}  <openbadges:credential><![CDATA[{cdata}]]></openbadges:credential>\n</svg>{tail}"
+
+
+@bp.route("/verify/<public_id>/badge.svg")
+@access(public)
+def baked(public_id: str):
+    """The badge with the label's credential inside, as a file to keep or hand on (not for embedding)."""
+    label = queries.label_by_public_id(public_id) if PUBLIC_ID.fullmatch(public_id) else None
+    if label is None:
+        abort(404)
+    response = Response(baked_badge(label, is_valid_now(label)), mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = f"attachment; filename=label-{label.public_id}.svg"
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

@@ -254,3 +254,23 @@ def test_a_status_list_made_before_a_rotation_is_signed_again_with_the_new_key(c
     after = client.get("/api/v1/status-lists/suspension", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert after.get_json()["proof"]["verificationMethod"] != before.get_json()["proof"]["verificationMethod"]
+
+
+def test_badge_download_carries_the_credential_baked_in(client, labels):
+    import xml.etree.ElementTree as ET
+
+    response = client.get(f"/verify/{labels['valid']}/badge.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.headers["Content-Disposition"] == f"attachment; filename=label-{labels['valid']}.svg"
+    root = ET.fromstring(response.get_data())  # noqa: S314  (our own badge, in a test)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    [element] = root.findall("{https://purl.imsglobal.org/ob/v3p0}credential")
+    baked = json.loads(element.text)
+    assert baked["id"] == fetch(client, labels["valid"]).get_json()["id"]
+    did = client.get("/.well-known/did.json").get_json()
+    assert independent(baked, did, status_lists(client)) == {"verified": True, "statusSet": [], "errors": []}
+    baked["credentialSubject"]["achievement"]["name"] = "Something else"
+    assert independent(baked, did)["verified"] is False
+    assert client.get("/verify/nonexistent/badge.svg").status_code == 404
+    verify_page = client.get(f"/verify/{labels['valid']}").get_data(as_text=True)
+    assert f"/verify/{labels['valid']}/badge.svg" in verify_page
