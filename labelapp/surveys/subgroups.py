@@ -36,7 +36,7 @@ def shown(subgroups: dict | None, min_sample: int) -> list[Column]:
     for code, groups in (subgroups or {}).items():
         visible, hidden = [], 0
         for value, figures in groups.items():
-            if int(figures.get("n", 0)) < min_sample:
+            if int(figures.get("n", 0)) < min_sample or "value" not in figures:  # a count kept without figures
                 hidden += 1
                 continue
             visible.append(Group(words.group(code, value), float(figures["value"]), float(figures["ci_low"]),
