@@ -63,7 +63,7 @@ def wrap(label: str, chars: int = LABEL_CHARS) -> list[str]:
 
 
 def _rows(labels: list[str]) -> list[tuple[list[str], float, float]]:
-    rows, y = [], 0.0
+    rows, y = [], 4.0  # a little room above the first bar
     for label in labels:
         lines = wrap(label)
         height = max(BAR + GAP, len(lines) * LINE + GAP)
