@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import format_date, format_decimal
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -23,7 +23,7 @@ from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
 from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
-from labelapp.labels import notifications
+from labelapp.labels import notifications, wording
 from labelapp.labels.models import Label, LabelReminder
 from labelapp.labels.states import NEEDS_REASON, LabelAction, LabelState, LabelTransitionError, next_state
 from labelapp.panel.reviews import panel_decision
@@ -39,8 +39,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def change_state(label: Label, action: LabelAction, reason: str = "") -> LabelState:
-    """The one way a label's state changes: checked against the transition table, audited once.
+def change_state(label: Label, action: LabelAction, reason: str = "", reason_data: dict | None = None) -> LabelState:
+    """The one way a label's state changes: checked against the transition table, audited once. An automatic
+    reason comes as ``reason_data`` (worded when read, labels/wording.py) with its Estonian wording as ``reason``.
 
     Raises LabelTransitionError for an action the current state does not allow, LabelError when a reason that
     is shown publicly is missing.
@@ -50,8 +51,11 @@ def change_state(label: Label, action: LabelAction, reason: str = "") -> LabelSt
         raise LabelError(_("Give the reasons (at least 10 characters): they are shown publicly."))
     before = {"state": label.state.value, "reason": label.state_reason}
     label.state, label.state_reason, label.state_changed_at = new, reason.strip(), utcnow()
-    audit.record(f"label.{new.value}", "label", label.id, before=before,
-                 after={"state": new.value, "reason": label.state_reason})
+    label.state_reason_data = reason_data
+    after = {"state": new.value, "reason": label.state_reason}
+    if reason_data:
+        after["reason_data"] = reason_data
+    audit.record(f"label.{new.value}", "label", label.id, before=before, after=after)
     return new
 
 
@@ -180,11 +184,12 @@ def review_after_survey(wave_id: int) -> list[Label]:
             continue
         judged = result.ci_low if rule["applies_to"] == "ci_lower" else result.value
         if judged < rule["threshold"]:
-            reason = _("The %(year)d survey shows %(value)s %% (threshold %(threshold)s %%).",
-                       year=result.wave.year, value=format_decimal(judged),
-                       threshold=format_decimal(rule["threshold"]))
-            change_state(label, LabelAction.PUT_UNDER_REVIEW, reason)
-            notifications.put_under_review(label, reason)
+            data = wording.survey_below_threshold(result.wave.year, judged, rule["threshold"], rule["applies_to"])
+            label.state_reason_data = data
+            with force_locale("et"):  # the stored text, for the open data and the audit log
+                text = wording.reason(label)
+            change_state(label, LabelAction.PUT_UNDER_REVIEW, text, data)
+            notifications.put_under_review(label)
             changed.append(label)
     db.session.flush()
     return changed

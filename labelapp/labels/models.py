@@ -47,6 +47,9 @@ class Label(db.Model):
     valid_until: Mapped[dt.date] = mapped_column(Date, index=True)
     state: Mapped[LabelState] = mapped_column(enum_column(LabelState, name="label_state"), index=True)
     state_reason: Mapped[str] = mapped_column(Text, default="")
+    # An automatic reason as a code and its numbers ({"code": "survey_below_threshold", ...}), worded when read
+    # (labels/wording.py: reason); state_reason then holds its Estonian wording for the open data and the audit.
+    state_reason_data: Mapped[dict | None] = mapped_column(JSON)
     state_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     previous_label_id: Mapped[int | None] = mapped_column(ForeignKey("label.id"))  # the earlier cycle
     # Its position in the registry's Bitstring Status Lists (W3C), named in every credential issued for it.

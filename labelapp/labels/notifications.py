@@ -51,9 +51,9 @@ def renewal_due(label: Label, days: int) -> None:
     _send(staff_of(label.municipality_id), "reminder", label.municipality.name, label=label, days=days)
 
 
-def put_under_review(label: Label, reason: str) -> None:
-    _send(staff_of(label.municipality_id) + active_coordinators(), "review", label.municipality.name, label=label,
-          reason=reason)
+def put_under_review(label: Label) -> None:
+    """The reason is worded in each half of the e-mail from the label (wording.reason)."""
+    _send(staff_of(label.municipality_id) + active_coordinators(), "review", label.municipality.name, label=label)
 
 
 def revoked(label: Label, reason: str) -> None:

@@ -15,13 +15,14 @@ from labelapp.core.errors import StaleState
 from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, flash_form_errors
 from labelapp.core.http import stale_response
 from labelapp.extensions import db
-from labelapp.labels import appeals, decisions, lifecycle
+from labelapp.labels import appeals, decisions, lifecycle, wording
 from labelapp.labels.forms import AppealForm, DecisionForm, RevokeForm
 from labelapp.labels.models import Label
 from labelapp.labels.rules import can_appeal, can_decide, can_end_review, can_release_decisions, can_revoke
 from labelapp.labels.states import LabelTransitionError
 
 bp = Blueprint("labels", __name__, url_prefix="/applications")
+bp.add_app_template_filter(wording.reason, "label_reason")  # an automatic reason in the reader's language
 
 
 @bp.route("/<int:application_id>/decision", methods=["POST"])

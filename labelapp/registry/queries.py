@@ -202,7 +202,7 @@ def municipality_page(code: str):
         verified = decision.verified if decision else None
     survey = db.session.execute(
         select(SurveyWave.year, SurveyResult.value, SurveyResult.ci_low, SurveyResult.ci_high, SurveyResult.n,
-               SurveyResult.flag)
+               SurveyResult.flag, SurveyResult.subgroups, SurveyWave.min_sample)
         .join(SurveyWave).where(SurveyResult.municipality_id == place.id, SurveyWave.superseded_by_id.is_(None))
         .order_by(SurveyWave.year)).all()
     return place, labels, verified, survey, answers

@@ -9,7 +9,7 @@ from labelapp.auth.permissions import access, is_staff
 from labelapp.core.forms import ConfirmForm, commit_or_flash, form_status, report
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
-from labelapp.surveys import services, words
+from labelapp.surveys import services, subgroups, words
 from labelapp.surveys.forms import ImportForm, mapping_form
 from labelapp.surveys.models import SurveyResult, SurveyWave
 from labelapp.surveys.rules import can_import_surveys
@@ -18,6 +18,7 @@ bp = Blueprint("surveys", __name__, url_prefix="/admin/surveys")
 staff_bp = Blueprint("my_survey", __name__)
 for _name, _function in words.FILTERS.items():  # indicator, shape, role and subgroup names in the page's language
     staff_bp.add_app_template_filter(_function, _name)
+staff_bp.add_app_template_global(subgroups.shown, "survey_subgroups")
 
 
 @staff_bp.route("/survey")
@@ -70,6 +71,7 @@ def preview(token: str):
     report = services.preview(staged, staged.options.get("shape"), staged.options.get("mapping"))
     headers = report.layout.headers if report.layout else []
     return render_template("surveys/preview.html", staged=staged, report=report, confirm_form=ConfirmForm(),
+                           min_sample=services.survey_rule()[1],
                            mapping=mapping_form([h for h in headers if h], _current_mapping(report, staged),
                                                 report.layout.reasons if report.layout else {}))
 

@@ -41,7 +41,7 @@ def test_preview_shows_each_role_and_why(client, login_as):
     assert '<option selected value="answer">Answer</option>' in page
     assert "the values are answers on the national scale" in page
     assert '<option selected value="subgroup:language">' in page and "the header names it" in page
-    assert "Questionnaire language: et" in page
+    assert ">Questionnaire language<" in page and "Questionnaire language: et" not in page  # chart + table
 
 
 def test_two_answer_columns_are_asked_about_then_chosen(app, client, login_as):
