@@ -29,7 +29,11 @@ FIELDS = ["what", "who", "due_on", "status"]
 
 
 class PlanError(DomainError):
-    pass
+    """A refused value, named by the form field it belongs to (``what``, ``who`` or ``due_on``)."""
+
+    def __init__(self, message: str, field: str = "what"):
+        super().__init__(message)
+        self.field = field
 
 
 def _panel_comments(application: Application) -> dict[str, str]:
@@ -85,9 +89,9 @@ def _check(what: str, who: str, due_on: dt.date | None, today: dt.date) -> None:
     if not (what or "").strip():
         raise PlanError(_("Say what will be done."))
     if not (who or "").strip():
-        raise PlanError(_("Say who is responsible."))
+        raise PlanError(_("Say who is responsible."), "who")
     if due_on is None or due_on < today:
-        raise PlanError(_("The date must be today or later."))
+        raise PlanError(_("The date must be today or later."), "due_on")
 
 
 def add_action(point: ImprovementPoint, what: str, who: str, due_on: dt.date,

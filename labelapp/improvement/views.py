@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from labelapp.auth.permissions import access
-from labelapp.core.forms import commit_or_report, flash_form_errors, form_status
+from labelapp.core.forms import flash_form_errors, form_status, report
 from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
 from labelapp.improvement import queries, services
@@ -41,6 +41,18 @@ def _own(model, object_id: int):
     return found
 
 
+def _saved(form, action) -> bool:
+    """Run the service call and commit; a refused value is shown on its own field (422), nothing saved."""
+    try:
+        action()
+    except services.PlanError as exc:
+        db.session.rollback()
+        report(form[exc.field], exc)
+        return False
+    db.session.commit()
+    return True
+
+
 def _add_forms(plan, submitted: tuple[int, ActionForm] | None = None) -> dict[int, ActionForm]:
     forms = {point.id: ActionForm(prefix=f"p{point.id}", formdata=None) for point in plan.points}
     if submitted:
@@ -68,7 +80,7 @@ def plan():
 def add_action(point_id: int):
     point = _own(ImprovementPoint, point_id)
     form = ActionForm(prefix=f"p{point.id}")
-    if form.validate_on_submit() and commit_or_report(form.what, lambda: services.add_action(
+    if form.validate_on_submit() and _saved(form, lambda: services.add_action(
             point, form.what.data, form.who.data, form.due_on.data)):
         flash(_("The action is added to the plan."), "success")
         return redirect(url_for("improvement.plan") + f"#point-{point.id}")
@@ -80,7 +92,7 @@ def add_action(point_id: int):
 def edit_action(action_id: int):
     action = _own(ImprovementAction, action_id)
     form = EditActionForm(obj=action)
-    if form.validate_on_submit() and commit_or_report(form.what, lambda: services.edit_action(
+    if form.validate_on_submit() and _saved(form, lambda: services.edit_action(
             action, form.what.data, form.who.data, form.due_on.data, form.version.data)):
         flash(_("The action is saved."), "success")
         return redirect(url_for("improvement.plan") + f"#action-{action.id}")

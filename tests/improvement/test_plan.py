@@ -107,19 +107,23 @@ def test_a_stale_step_or_edit_is_409_and_changes_nothing(app, client, login_as, 
     assert audit_actions(app)[-2:] == ["improvement.action.start", "improvement.action.edit"]
 
 
-@pytest.mark.parametrize(("what", "who", "due", "message"), [
-    ("", "Sekretär", SOON, "Kohustuslik väli"),
-    ("Midagi", "", SOON, "Kohustuslik väli"),
-    ("Midagi", "Sekretär", "2020-01-01", "Kuupäev peab olema täna või hiljem"),
-    ("Midagi", "Sekretär", "31.12.2026", "Andke kuupäev kujul AAAA-KK-PP"),
+@pytest.mark.parametrize(("what", "who", "due", "field", "message"), [
+    ("", "Sekretär", SOON, "what", "Kohustuslik väli"),
+    ("Midagi", "", SOON, "who", "Kohustuslik väli"),
+    ("   ", "Sekretär", SOON, "what", "Kohustuslik väli"),
+    ("Midagi", "Sekretär", "2020-01-01", "due_on", "Kuupäev peab olema täna või hiljem"),
+    ("Midagi", "Sekretär", "31.12.2026", "due_on", "Andke kuupäev kujul AAAA-KK-PP"),
+    ("x" * 2001, "Sekretär", SOON, "what", "2000"),
 ])
-def test_bad_input_is_shown_on_its_field(app, client, login_as, application_id, what, who, due, message):
+def test_bad_input_is_shown_on_its_field(app, client, login_as, application_id, what, who, due, field, message):
     login_as("staff")
     point = point_id(app, application_id)
     response = add(client, point, what, who, due)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert f'aria-describedby="p{point}-' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert f'id="p{point}-{field}-error"' in html
+    assert f'p{point}-{field}-error' in re.search(rf'<[^>]* id="p{point}-{field}"[^>]*>', html)[0]  # described by it
     with app.app_context():
         assert db.session.scalar(select(ImprovementAction)) is None
 
