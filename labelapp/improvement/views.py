@@ -62,10 +62,8 @@ def _add_forms(plan, submitted: tuple[int, ActionForm] | None = None) -> dict[in
 
 def _plan_page(submitted: tuple[int, ActionForm] | None = None, status: int = 200):
     plan = queries.plan_of(current_user.municipality_id)
-    published = queries.is_published(current_user.municipality_id)
-    publication = PublicationForm(formdata=None, publish="no" if published else "yes")
     return render_template("improvement/plan.html", plan=plan, forms=_add_forms(plan, submitted),
-                           step_form=StepForm(formdata=None), publication=publication, published=published,
+                           published=queries.is_published(current_user.municipality_id),
                            allowed_steps=allowed_steps, lang=str(get_locale())), status
 
 

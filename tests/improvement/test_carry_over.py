@@ -2,6 +2,7 @@
 next self-assessment, the level change the panel sees, and the plan's progress published in the registry."""
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
@@ -110,3 +111,22 @@ def test_publishing_the_plans_progress_shows_it_in_the_registry_until_withdrawn(
         assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "municipality",
                                                                   AuditEntry.object_id == str(tallinn))
                                   .order_by(AuditEntry.id)).all() == ["improvement.publish", "improvement.unpublish"]
+
+
+def test_the_chair_sees_the_previous_cycle_on_the_consolidation_page(app, client, login_as, users, actions):
+    from labelapp.assessment import services as assessment_services
+    from labelapp.panel import reviews
+
+    with app.test_request_context():
+        application = in_review(find_user(users["staff"]), find_user(users["assessor"]), "Second round")
+        criteria = assessment_services.criteria_of(application.assessment)
+        for seat in application.panel:
+            reviews.save(application, seat.user, {c.id: (2, "") for _a, c in criteria.criteria()}, "award", "Fine",
+                         criteria, submit=True)
+        db.session.commit()
+        application = application.id
+    login_as("assessor")
+    page = client.get(f"/applications/{application}/consolidate").get_data(as_text=True)
+    row = re.search(r"<tr><th scope=\"row\">Eelmine tsükkel, komisjoni kinnitatud</th><td>1</td><td>([^<]*)</td>", page)
+    assert row and row[1] == "Enesehinnangu muutus vahepeal: +1"
+    assert page.count("Eelmine tsükkel, komisjoni kinnitatud") == 20  # every criterion had a verified level

@@ -157,3 +157,26 @@ def test_dashboard_links_the_plan_with_its_counts(app, client, login_as, applica
     page = client.get("/dashboard").get_data(as_text=True)
     assert 'href="/plan"' in page
     assert re.search(r"1 avatud tegevus\b", page) and "18 parenduskohta ilma tegevuseta" in page
+
+
+def test_the_plan_page_reads_with_the_same_number_of_queries_however_many_actions(app, client, login_as,
+                                                                                  application_id):
+    from tests.support.queries import count_queries
+
+    login_as("staff")
+    add(client, point_id(app, application_id))
+    client.get("/plan")  # warm: criteria parsed once per process
+    with count_queries(app) as few:
+        assert client.get("/plan").status_code == 200
+    with app.test_request_context():
+        points = db.session.scalars(select(ImprovementPoint)).all()
+        for point in points[:8]:
+            for n in range(3):
+                from labelapp.improvement import services
+
+                services.add_action(point, f"Action {n}", "Someone", dt.date.today() + dt.timedelta(days=n + 1))
+        db.session.commit()
+    with count_queries(app) as many:
+        page = client.get("/plan")
+    assert page.get_data(as_text=True).count("<td>Action 2</td>") == 8
+    assert len(many) == len(few)
