@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.auth.permissions import declare_endpoint, deny_undeclared, public
     from labelapp.core.inputs import register_converters, register_query_checks
     from labelapp.criteria import views as criteria
+    from labelapp.improvement import views as improvement
     from labelapp.labels import views as labels
     from labelapp.pages import views as pages
     from labelapp.panel import views as panel
@@ -111,8 +112,8 @@ def register_blueprints(app: Flask) -> None:
 
     register_converters(app)
     register_query_checks(app)
-    for module in (pages, auth, user_admin, criteria, assessment, surveys, applications, panel, labels, registry,
-                   api, trust):
+    for module in (pages, auth, user_admin, criteria, assessment, surveys, applications, panel, labels,
+                   improvement, registry, api, trust):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.staff_bp)
     declare_endpoint(app, "static", public)
@@ -139,12 +140,14 @@ def register_request_hooks(app: Flask) -> None:
 def register_hooks() -> None:
     """Let later steps of the process answer earlier steps' signals (the earlier ones never import them)."""
     from labelapp.applications import hooks as application_hooks
+    from labelapp.improvement import hooks as improvement_hooks
     from labelapp.labels import hooks as label_hooks
     from labelapp.panel import hooks as panel_hooks
 
     application_hooks.connect()
     panel_hooks.connect()
     label_hooks.connect()
+    improvement_hooks.connect()
 
 
 def register_commands(app: Flask) -> None:
@@ -153,6 +156,7 @@ def register_commands(app: Flask) -> None:
     from labelapp.core.cli import audit_cli, backup_cli, keys_cli, mail_cli, maintenance_cli
     from labelapp.criteria.cli import criteria_cli
     from labelapp.demo.cli import demo_cli
+    from labelapp.improvement.cli import improvement_cli
     from labelapp.labels.cli import labels_cli
     from labelapp.municipalities.cli import municipalities_cli
     from labelapp.panel.cli import panels_cli
@@ -160,5 +164,5 @@ def register_commands(app: Flask) -> None:
     from labelapp.surveys.cli import survey_cli
 
     for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, applications_cli,
-                  panels_cli, labels_cli, audit_cli, backup_cli, maintenance_cli, keys_cli):
+                  panels_cli, labels_cli, improvement_cli, audit_cli, backup_cli, maintenance_cli, keys_cli):
         app.cli.add_command(group)

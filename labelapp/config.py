@@ -112,6 +112,8 @@ DEFAULTS: dict[str, object] = {
     # Labels: renewal reminders this many days before expiry ("expiring soon" from the first of them).
     "LABEL_REMINDER_DAYS": (90, 30),
     "APPEAL_DAYS": 30,
+    # Improvement plans: an action's one reminder is e-mailed this many days before its date.
+    "IMPROVEMENT_REMINDER_DAYS": 14,
     # Folder of criteria files (<framework>/<version>.yaml); default: criteria/ beside the package.
     "CRITERIA_DIR": None,
     # Country of the municipality list used when a code is given without one (CLI, imports).

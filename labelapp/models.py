@@ -5,6 +5,7 @@ from labelapp.assessment.models import Answer, Assessment, Evidence  # noqa: F40
 from labelapp.auth.models import AssessorTie, AuthToken, LoginAttempt, RecoveryCode, User  # noqa: F401
 from labelapp.core.models import AuditEntry, OutboxMessage  # noqa: F401
 from labelapp.criteria.models import CriteriaVersion, Round  # noqa: F401
+from labelapp.improvement.models import ImprovementAction, ImprovementPoint, PlanPublication  # noqa: F401
 from labelapp.labels.models import Appeal, Decision, Label, LabelReminder  # noqa: F401
 from labelapp.municipalities.models import Municipality  # noqa: F401
 from labelapp.panel.models import Clarification, ConflictDeclaration, PanelDecision, PanelMember, Review  # noqa: F401

@@ -11,6 +11,7 @@ from labelapp.auth import second_factor, services, ties
 from labelapp.auth.models import Role, TieKind, User
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import Round
+from labelapp.demo.plans import seed_plans
 from labelapp.demo.registry import seed_registry
 from labelapp.extensions import db
 from labelapp.municipalities import services as municipality_services
@@ -51,6 +52,7 @@ def seed() -> int:
     if created and not helen.ties:
         ties.add_tie(helen, by_code("0793", COUNTRY), TieKind.LIVES_IN, "Elab Tartus.")
     seed_registry(PASSWORD, *DEMO_CRITERIA)
+    seed_plans()
     _criteria_and_round()
     db.session.commit()
     return created

@@ -23,6 +23,8 @@ CYCLES = [
     [("0624", 1000), ("0184", 900), ("0478", 700), ("0919", 300), ("0663", 100)],
     [("0624", 200)],
 ]
+REVIEW_COMMENT = ("Demo: süsteemne tase on saavutatud; järgmine samm on tulemusi mõõta ja kogukondadega koos "
+                  "parandada.")
 
 
 def _staff(code: str, password: str) -> User:
@@ -43,8 +45,9 @@ def recommend(assessment, staff: User, panel: list[User], level: int = 2, recomm
     services.change_status(application, Action.ACCEPT)
     criteria = assessment_services.criteria_of(assessment)
     levels = {c.id: (level, "") for _a, c in criteria.criteria()}
+    commented = {cid: (lvl, REVIEW_COMMENT) for cid, (lvl, _r) in levels.items()}  # the improvement points' text
     for member in panel:
-        reviews.save(application, member, levels, recommendation, "Reviewed", criteria, submit=True)
+        reviews.save(application, member, commented, recommendation, "Reviewed", criteria, submit=True)
     reviews.consolidate(application, panel[0], levels, recommendation, reason, criteria)
     return application
 

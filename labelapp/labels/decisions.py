@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -28,6 +29,11 @@ from labelapp.panel.reviews import panel_decision
 
 class DecisionError(DomainError):
     pass
+
+
+# Sent for each decision as it is released (sender: the Decision; ``label``: the label it created, or None), for
+# later steps (the improvement plan) that the label step does not import.
+decision_released = Namespace().signal("label-decision-released")
 
 
 def pending() -> list[Decision]:
@@ -93,6 +99,7 @@ def release_all(today: dt.date | None = None) -> list[Decision]:
         label = create_label(application, today) if decision.outcome == "award" else None
         decision.released_at = utcnow()
         notifications.decision_released(decision, label)
+        decision_released.send(decision, label=label)
         released.append(decision)
     db.session.flush()
     audit.record("decision.release", "decision", None, after={"released": [d.id for d in released]})

@@ -15,7 +15,7 @@ from labelapp.auth.permissions import access, is_assessor, is_coordinator, is_st
 from labelapp.core.errors import StaleState
 from labelapp.core.forms import commit_or_flash, commit_or_report, flash_form_errors, form_status
 from labelapp.extensions import db
-from labelapp.panel import analytics, assignment, clarification, reviews, size
+from labelapp.panel import analytics, assignment, clarification, previous, reviews, size
 from labelapp.panel.forms import (
     RECOMMENDATION_CHOICES,
     AnswerForm,
@@ -115,6 +115,7 @@ def review(application_id: int):
     return render_template("panel/review.html", application=application, criteria=criteria, form=form,
                            mine=mine, others=others, answers=judged.answers, key=_key, lang=language,
                            evidence=judged.evidence, conflict_form=ConflictForm(),
+                           previous=previous.levels(application),
                            recommendation_label=lambda v: dict(RECOMMENDATION_CHOICES).get(v, "–")), form_status(form)
 
 
@@ -141,7 +142,7 @@ def consolidate(application_id: int):
     return render_template("panel/consolidate.html", application=application, criteria=criteria, form=form,
                            reviews=[r for r in submitted if r.submitted], spreads=reviews.spreads(submitted, criteria),
                            answers=revisions.contents(application).answers, key=_key,
-                           lang=language), form_status(form)
+                           lang=language, previous=previous.levels(application)), form_status(form)
 
 
 @bp.route("/<int:application_id>/clarification", methods=["POST"])

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from labelapp.auth.permissions import access, public
 from labelapp.criteria import services as criteria_services
+from labelapp.improvement import queries as improvement
 from labelapp.labels.models import Label, LabelState
 from labelapp.labels.wording import LABEL_STATES
 from labelapp.registry import cache, queries
@@ -70,7 +71,7 @@ def municipality(code: str):
     criteria = criteria_services.load(labels[0].criteria_version) if labels else None
     return render_template("registry/municipality.html", place=place, labels=labels, verified=verified,
                            survey=survey, criteria=criteria, answers=answers, lang=str(get_locale()),
-                           is_valid_now=is_valid_now)
+                           is_valid_now=is_valid_now, plan=improvement.published_plan(place.id))
 
 
 @bp.route("/badge/<path:public_id>.svg")

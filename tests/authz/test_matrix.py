@@ -29,7 +29,7 @@ from tests.support.web import csrf_token, login
 MATRIX = Path(__file__).with_name("matrix.txt")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 MISSING = {name: 999_999 for name in ("assessment_id", "evidence_id", "application_id", "label_id", "version_id",
-                                      "round_id", "wave_id", "user_id", "tie_id")} | {
+                                      "round_id", "wave_id", "user_id", "tie_id", "point_id", "action_id")} | {
     "public_id": "no-such-label", "token": "0" * 32, "code": "9999", "area_id": "nowhere", "criterion_id": "no.such"}
 WRITE = os.environ.get("LABELAPP_WRITE_AUTHZ_MATRIX") == "1"
 
@@ -37,7 +37,8 @@ WRITE = os.environ.get("LABELAPP_WRITE_AUTHZ_MATRIX") == "1"
 # What each actor may know exists (beyond public things); a 403 about anything else would disclose it.
 APPLICATION = {"application_id", "action"}
 KNOWS = {
-    "staff_a": APPLICATION | {"assessment_id", "evidence_id", "area_id", "criterion_id", "code"},
+    "staff_a": APPLICATION | {"assessment_id", "evidence_id", "area_id", "criterion_id", "code", "point_id",
+                              "action_id"},
     "assessor": APPLICATION, "chair": APPLICATION, "conflicted": {"tie_id"},
     "coordinator": set(MISSING) | {"action", "filename"},
 }

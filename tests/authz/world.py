@@ -16,6 +16,8 @@ from labelapp.assessment import services as assessment_services
 from labelapp.auth import ties
 from labelapp.auth.models import Role, TieKind
 from labelapp.extensions import db
+from labelapp.improvement import services as plan
+from labelapp.improvement.models import ImprovementPoint
 from labelapp.municipalities.lookup import by_code
 from labelapp.panel import assignment as panel
 from labelapp.surveys import services as survey_services
@@ -68,6 +70,11 @@ def build(app) -> World:
         panel.assign(application, [people["assessor"], people["chair"]], people["chair"],
                      dt.date.today() + dt.timedelta(days=20))
         review_services.change_status(application, Action.ACCEPT)
+        point = ImprovementPoint(municipality_id=tallinn.id, application_id=application.id,
+                                 criterion_id=criterion.id, verified_level=1, top_level=3, comment="To improve")
+        db.session.add(point)
+        db.session.flush()
+        action = plan.add_action(point, "Name a person", "Secretary", dt.date.today() + dt.timedelta(days=40))
         db.session.commit()
         label = awarded_labels(["0624"], make_user(Role.ASSESSOR), people["coordinator"])[0]
         wave_staged = survey_services.stage_upload(io.BytesIO(SURVEY), "kov.csv")
@@ -88,6 +95,7 @@ def build(app) -> World:
                 "label_id": label.id, "public_id": label.public_id, "version_id": round_.criteria_version_id,
                 "round_id": round_.id, "wave_id": wave.id, "token": staged.token, "code": "0784",
                 "user_id": people["staff_b"].id, "tie_id": tie.id, "filename": "css/app.css",
+                "point_id": point.id, "action_id": action.id,
             },
             per_rule=tokens,
         )
