@@ -31,6 +31,13 @@ ACCEPTED_KINDS = {"pdf", "odt", "docx", "xlsx", "ods", "png", "jpeg"}
 # Sent with the assessment; a receiver returns a sentence saying why it may not be reopened (an application
 # made from it is with the panel or decided), or None. The application step answers it.
 reopen_refusals = Namespace().signal("assessment-reopen-refusals")
+# Receivers return the address of the next step after a submitted self-assessment (the application step).
+next_steps = Namespace().signal("assessment-next-steps")
+
+
+def next_step_url(assessment: Assessment) -> str | None:
+    """Where a municipality goes after submitting ``assessment``, as a later step says (None if none does)."""
+    return next((url for _receiver, url in next_steps.send(assessment) if url), None)
 
 
 def reopen_refusal(assessment: Assessment) -> str | None:

@@ -262,12 +262,25 @@ def _review_page(assessment: Assessment, reopen_form: ReopenForm, status: int = 
                            if can_reopen_assessment(current_user, assessment, check_state=False) else None), status
 
 
+@bp.route("/<int:assessment_id>/submit", methods=["GET"])
+@access(is_staff)
+def confirm_submit(assessment_id: int):
+    """What submitting does, and the button that does it (no JavaScript needed)."""
+    assessment = get_assessment(assessment_id, edit=True)
+    criteria = services.criteria_of(assessment)
+    return render_template("assessment/submit.html", assessment=assessment, criteria=criteria,
+                           missing=services.missing(assessment, criteria), form=ConfirmForm(), lang=language(),
+                           area_of={c.id: a.id for a, c in criteria.criteria()})
+
+
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])
 @access(is_staff)
 def submit(assessment_id: int):
     assessment = get_assessment(assessment_id, edit=True)
     if ConfirmForm().validate_on_submit() and commit_or_flash(lambda: services.submit(assessment, current_user)):
-        flash(_("The assessment is submitted. It can no longer be changed."), "success")
+        flash(_("The self-assessment is submitted and locked. Next, apply for the label with it."), "success")
+        return redirect(services.next_step_url(assessment) or url_for("assessment.review",
+                                                                      assessment_id=assessment_id))
     return redirect(url_for("assessment.review", assessment_id=assessment_id))
 
 
