@@ -200,6 +200,25 @@ def _publication(application: Application, user) -> dict | None:
     return {} if can_publish(user, application) else None
 
 
+@bp.route("/<int:application_id>/withdraw", methods=["GET"])
+@access(is_staff)
+def confirm_withdraw(application_id: int):
+    """What withdrawing does, and the button that does it."""
+    application = get_application(application_id)
+    if not can_take_application_action(current_user, application, Action.WITHDRAW, check_state=False):
+        abort(403)
+    if Action.WITHDRAW not in allowed_actions(application.status):
+        refuse_stale(application)
+    return render_template(
+        "confirm.html", title=_("Withdraw the application of %(name)s?", name=application.municipality.name),
+        form=ReasonForm(), action=url_for("applications.act", application_id=application.id, action="withdraw"),
+        consequences=[_("The application stops: the coordinator and the panel no longer work on it, and it cannot "
+                        "be resumed."),
+                      _("To apply again, the municipality submits a new self-assessment in a round.")],
+        button=_("Withdraw the application"),
+        cancel=url_for("applications.detail", application_id=application.id))
+
+
 @bp.route("/<int:application_id>/<action>", methods=["POST"])
 @access(works_on_applications)
 def act(application_id: int, action: str):

@@ -10,7 +10,7 @@ from labelapp.core.models import OutboxMessage, OutboxStatus
 from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
 from labelapp.panel import assignment, clarification
-from tests.support.factories import application_from, make_user, open_round, recommended_application
+from tests.support.factories import application_from, make_user, open_round
 from tests.support.queries import count_queries
 
 SCREENED = (Action.SUBMIT, Action.START_SCREENING)
