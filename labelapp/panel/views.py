@@ -171,8 +171,9 @@ def answer_clarification(application_id: int):
         refuse_stale(application)
     form = answer_form(application)
     evidence = (form.criterion.data, form.title.data or "", form.url.data) if form.url.data else None
+    upload = (form.criterion.data, form.title.data or "", form.file.data) if form.has_file() else None
     if form.validate_on_submit() and commit_or_flash(lambda: clarification.answer(
-            application, current_user._get_current_object(), form.answer.data, evidence)):
+            application, current_user._get_current_object(), form.answer.data, evidence, upload)):
         flash(_("Your answer is sent to the panel."), "success")
     flash_form_errors(form)
     return redirect(url_for("applications.detail", application_id=application.id))
