@@ -26,12 +26,40 @@ def shoot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder, f"{name}.png")), full_page=True)
 
 
+@pytest.fixture
+def cycle_under_way(app, live_server):
+    """Tallinn's application in review by a panel that Hannes Hindaja chairs, with a question open."""
+    import datetime as dt
+
+    from labelapp.applications import services as applications
+    from labelapp.applications.states import Action
+    from labelapp.auth.services import find_user
+    from labelapp.criteria import services as criteria_services
+    from labelapp.extensions import db
+    from labelapp.panel import assignment, clarification
+    from tests.support.factories import application_from
+
+    with app.test_request_context():
+        chair, second = find_user(ROLES["assessor"]), find_user("hindaja3@demo.kaasav.ee")
+        application = application_from(find_user(ROLES["staff"]), steps=(Action.SUBMIT, Action.START_SCREENING),
+                                       round_=criteria_services.current_round())
+        assignment.assign(application, [chair, second], chair, dt.date.today() + dt.timedelta(days=14))
+        applications.change_status(application, Action.ACCEPT)
+        clarification.ask(application, second, "Palun lisage volikogu otsus kaasamise põhimõtete kohta.")
+        db.session.commit()
+    return live_server
+
+
 @pytest.mark.parametrize("role", list(ROLES))
-def test_dashboard_of_each_role_in_both_languages(page, live_server, axe, role):
-    base = live_server.url
+def test_dashboard_of_each_role_in_both_languages(page, cycle_under_way, axe, role):
+    base = cycle_under_way.url
     log_in(page, base, ROLES[role])
     estonian, english = HEADINGS[role]
     assert page.locator("h2", has_text=estonian).count() == 1
+    if role == "staff":
+        assert "Palun lisage volikogu otsus" in page.inner_text("main")
+    if role == "assessor":
+        assert page.locator("main table a[href$='/review']").count() == 1
     axe.check(page)
     shoot(page, f"{role}-et")
     page.click("nav.language-nav a[hreflang=en]")
