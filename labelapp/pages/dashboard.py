@@ -132,10 +132,7 @@ class Queue:
     labels_expiring: int
     failed_mail: int
     staged_imports: int
-
-    @property
-    def total(self) -> int:
-        return sum(vars(self).values())
+    newest_staged: str | None = None  # the token of the newest staged import, whose preview page finishes it
 
 
 def coordinator_queue(today: dt.date) -> Queue:
@@ -161,6 +158,8 @@ def coordinator_queue(today: dt.date) -> Queue:
         count(Label.id, Label.state == LabelState.EXPIRING),
         count(OutboxMessage.id, OutboxMessage.status == OutboxStatus.FAILED),
     )).one()
+    staged = survey_services.staged_imports()
     return Queue(to_screen=row[0], panels_to_form=row[1], panels_to_complete=len(size.short_panels()),
                  reviews_overdue=row[2], consolidations=row[3], decisions=row[4], labels_under_review=row[5],
-                 labels_expiring=row[6], failed_mail=row[7], staged_imports=len(survey_services.staged_imports()))
+                 labels_expiring=row[6], failed_mail=row[7], staged_imports=len(staged),
+                 newest_staged=staged[0].token if staged else None)

@@ -176,6 +176,9 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     page.wait_for_url(base + "/applications/decisions")
     assert "tallinn@demo.kaasav.ee" in page.inner_text("main")
     axe.check(page)
+    page.click("main a[href$='/decisions/release']")  # the confirmation page names what releasing does
+    page.wait_for_url(base + "/applications/decisions/release")
+    axe.check(page)
     page.click("main form button")
     page.wait_for_url(base + "/applications/")
     page.goto(application)

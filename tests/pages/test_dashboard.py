@@ -108,3 +108,17 @@ def test_coordinator_work_queue_counts_each_stage_with_statements_that_do_not_gr
     assert "Applications to screen</a></th><td>4</td>" in html
     assert "Reviews overdue</a></th><td>8</td>" in html
     assert few == many
+
+
+def test_a_staged_survey_import_is_counted_and_linked_to_its_preview(app, client, login_as):
+    import io
+
+    from labelapp.surveys import services as survey_services
+
+    with app.test_request_context():
+        staged = survey_services.stage_upload(io.BytesIO(b"ehak_code,value\n0784,0.7\n"), "laine.csv")
+    login_as("coordinator")
+    client.set_cookie("lang", "en")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert (f'<a href="/admin/surveys/import/{staged.token}">Survey imports staged, not finished</a></th>'
+            f'<td>1</td>') in html
