@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from labelapp.applications.models import Application
 from labelapp.applications.states import ApplicationStatus
-from labelapp.assessment.services import reopen_refusals
+from labelapp.assessment.services import next_steps, reopen_refusals
 from labelapp.auth.ties import removal_holds
 from labelapp.extensions import db
 
@@ -21,6 +22,14 @@ def connect() -> None:
     """Connect the receivers (idempotent: blinker keeps one connection per receiver)."""
     reopen_refusals.connect(_refuse_reopening)
     removal_holds.connect(_hold_tie_removal)
+    next_steps.connect(_apply_next)
+
+
+def _apply_next(assessment) -> str | None:
+    """After a self-assessment is submitted: the page that makes and submits its application."""
+    if db.session.scalar(select(Application.id).where(Application.assessment_id == assessment.id)) is not None:
+        return None
+    return url_for("applications.confirm_create", assessment_id=assessment.id)
 
 
 def _refuse_reopening(assessment) -> str | None:

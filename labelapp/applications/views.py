@@ -128,12 +128,30 @@ def index():
                            statuses=list(ApplicationStatus), form=ConfirmForm())
 
 
-@bp.route("/new/<int:assessment_id>", methods=["POST"])
-@access(is_staff)
-def create(assessment_id: int):
+def _own_assessment(assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None or assessment.municipality_id != current_user.municipality_id:
         abort(404)
+    return assessment
+
+
+@bp.route("/new/<int:assessment_id>", methods=["GET"])
+@access(is_staff)
+def confirm_create(assessment_id: int):
+    """The application about to be made from a self-assessment, what happens next, and the button; or what is
+    missing first."""
+    assessment = _own_assessment(assessment_id)
+    existing = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
+    criteria = assessment_services.criteria_of(assessment)
+    return render_template("applications/apply.html", assessment=assessment, existing=existing, form=ConfirmForm(),
+                           missing=assessment_services.missing(assessment, criteria), lang=str(get_locale()))
+
+
+@bp.route("/new/<int:assessment_id>", methods=["POST"])
+@access(is_staff)
+def create(assessment_id: int):
+    """Make the application; with ``then=submit`` (the confirmation page) also submit it, in one step."""
+    assessment = _own_assessment(assessment_id)
     existing = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
     if existing is not None:
         raise StaleState(_("This self-assessment already has an application."),
@@ -141,8 +159,19 @@ def create(assessment_id: int):
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise StaleState(_("Only a submitted self-assessment can become an application."),
                          url_for("assessment.review", assessment_id=assessment.id), _("Open the self-assessment"))
-    if ConfirmForm().validate_on_submit() and commit_or_flash(lambda: services.create(assessment, current_user)):
+    and_submit = request.form.get("then") == "submit"
+
+    def make() -> None:
+        application = services.create(assessment, current_user)
+        if and_submit:
+            services.try_change_status(application, Action.SUBMIT)
+
+    if ConfirmForm().validate_on_submit() and commit_or_flash(make):
         created = db.session.scalar(select(Application).where(Application.assessment_id == assessment.id))
+        if and_submit:
+            flash(_("The application is submitted. Next, the coordinator checks that it is complete; then a panel "
+                    "of assessors reviews it. You are told by e-mail and on your dashboard when you need to act."),
+                  "success")
         return redirect(url_for("applications.detail", application_id=created.id))
     return redirect(url_for("applications.index"))
 
@@ -169,6 +198,25 @@ def detail(application_id: int):
 @detail_section(50, "applications/_publication.html")
 def _publication(application: Application, user) -> dict | None:
     return {} if can_publish(user, application) else None
+
+
+@bp.route("/<int:application_id>/withdraw", methods=["GET"])
+@access(is_staff)
+def confirm_withdraw(application_id: int):
+    """What withdrawing does, and the button that does it."""
+    application = get_application(application_id)
+    if not can_take_application_action(current_user, application, Action.WITHDRAW, check_state=False):
+        abort(403)
+    if Action.WITHDRAW not in allowed_actions(application.status):
+        refuse_stale(application)
+    return render_template(
+        "confirm.html", title=_("Withdraw the application of %(name)s?", name=application.municipality.name),
+        form=ReasonForm(), action=url_for("applications.act", application_id=application.id, action="withdraw"),
+        consequences=[_("The application stops: the coordinator and the panel no longer work on it, and it cannot "
+                        "be resumed."),
+                      _("To apply again, the municipality submits a new self-assessment in a round.")],
+        button=_("Withdraw the application"),
+        cancel=url_for("applications.detail", application_id=application.id))
 
 
 @bp.route("/<int:application_id>/<action>", methods=["POST"])

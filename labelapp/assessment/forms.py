@@ -40,8 +40,27 @@ def area_form(criteria: CriteriaFile, area: Area, language: str, **kwargs) -> Fo
             _l("Comment (optional)"), validators=[Optional(), Length(max=5000)],
             description=_l("Describe briefly how this works in your municipality."),
         )
+        attributes[field_id("evurl", criterion.id)] = URLField(
+            _l("Link to evidence (optional)"),
+            validators=[Optional(), URL(require_tld=True, message=_l("Enter a web address such as "
+                                                                      "https://www.example.ee/plan.")),
+                        Length(max=2000)],
+            description=_l("A web address; it is added to this criterion's evidence when you save."),
+        )
+        attributes[field_id("evfile", criterion.id)] = FileField(
+            _l("Evidence file (optional)"), description=_l("PDF, ODT, DOCX, ODS, XLSX, PNG or JPEG."))
+        attributes[field_id("evtitle", criterion.id)] = StringField(
+            _l("Title of the link or file (optional)"), validators=[Optional(), Length(max=255)])
     form_class = type(f"AreaForm_{area.id}", (_AreaFormBase,), attributes)
     return form_class(**kwargs)
+
+
+def evidence_of(form: Form, criterion_id: str) -> tuple[str, str, object | None]:
+    """The title, link and file given for ``criterion_id`` on the area form (empty strings and None if not)."""
+    title = (form[field_id("evtitle", criterion_id)].data or "").strip()
+    url = (form[field_id("evurl", criterion_id)].data or "").strip()
+    upload = form[field_id("evfile", criterion_id)].data
+    return title, url, upload if getattr(upload, "filename", None) else None
 
 
 def level_of(form: Form, criterion_id: str) -> int | None:

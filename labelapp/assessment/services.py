@@ -31,6 +31,13 @@ ACCEPTED_KINDS = {"pdf", "odt", "docx", "xlsx", "ods", "png", "jpeg"}
 # Sent with the assessment; a receiver returns a sentence saying why it may not be reopened (an application
 # made from it is with the panel or decided), or None. The application step answers it.
 reopen_refusals = Namespace().signal("assessment-reopen-refusals")
+# Receivers return the address of the next step after a submitted self-assessment (the application step).
+next_steps = Namespace().signal("assessment-next-steps")
+
+
+def next_step_url(assessment: Assessment) -> str | None:
+    """Where a municipality goes after submitting ``assessment``, as a later step says (None if none does)."""
+    return next((url for _receiver, url in next_steps.send(assessment) if url), None)
 
 
 def reopen_refusal(assessment: Assessment) -> str | None:
@@ -203,22 +210,28 @@ def _evidence_files_in_use() -> set[str]:
 uploads.register_folder(EVIDENCE_FOLDER, _evidence_files_in_use)
 
 
-def add_file(assessment: Assessment, criterion_id: str, title: str, upload, user) -> Evidence:
-    """Store an uploaded file as evidence. Raises UploadError (too large, empty, wrong kind) before writing."""
-    _require_draft(assessment)
+def evidence_file(criterion_id: str, title: str, upload, user) -> Evidence:
+    """An evidence row for an uploaded file, checked by content and size and stored (to be added to an assessment
+    by the caller). Raises UploadError (too large, empty, wrong kind) before writing."""
     config = current_app.config
     stored = uploads.store(upload.stream, EVIDENCE_FOLDER, config["EVIDENCE_MAX_BYTES"], ACCEPTED_KINDS,
                            max_uncompressed=config["EVIDENCE_MAX_UNCOMPRESSED_BYTES"])
     original = uploads.detected_name((upload.filename or "file").replace("/", "_").replace("\\", "_")[-250:],
                                      stored.kind)
-    item = Evidence(criterion_id=criterion_id, kind=EvidenceKind.FILE, title=(title or original).strip()[:255],
+    return Evidence(criterion_id=criterion_id, kind=EvidenceKind.FILE, title=(title or original).strip()[:255],
                     stored_name=stored.stored_name, original_name=original, content_type=stored.content_type,
                     size=stored.size, sha256=stored.sha256, created_by_id=user.id)
+
+
+def add_file(assessment: Assessment, criterion_id: str, title: str, upload, user) -> Evidence:
+    """Store an uploaded file as evidence. Raises UploadError (too large, empty, wrong kind) before writing."""
+    _require_draft(assessment)
+    item = evidence_file(criterion_id, title, upload, user)
     assessment.evidence.append(item)
     db.session.flush()
     audit.record("evidence.add", "evidence", item.id, after={
-        "assessment": assessment.id, "criterion": criterion_id, "file": original, "sha256": stored.sha256,
-        "size": stored.size})
+        "assessment": assessment.id, "criterion": criterion_id, "file": item.original_name, "sha256": item.sha256,
+        "size": item.size})
     return item
 
 

@@ -1,5 +1,5 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from labelapp.assessment.forms import (
     StartForm,
     UploadForm,
     area_form,
+    evidence_of,
     field_id,
     level_of,
 )
@@ -27,7 +28,7 @@ from labelapp.assessment.rules import (
 from labelapp.auth.permissions import access, is_staff
 from labelapp.core import uploads
 from labelapp.core.errors import StaleState
-from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, form_status
+from labelapp.core.forms import ConfirmForm, commit_or_flash, commit_or_report, form_status, report
 from labelapp.criteria import scoring
 from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
@@ -115,19 +116,42 @@ def area(assessment_id: int, area_id: str):
         values = {c.id: (level_of(form, c.id), form[field_id("comment", c.id)].data or "") for c in area_.criteria}
         try:
             services.save_area(assessment, area_, values, form.version.data, current_user)
+            added = _add_evidence(form, assessment, area_)
         except services.EditConflict as exc:
             db.session.rollback()
             conflict = str(exc)
             form.version.data = db.session.get(Assessment, assessment_id).version
+        except uploads.UploadError:
+            db.session.rollback()  # nothing of this save is kept; the answers stay in the form
         else:
             db.session.commit()
-            flash(_("Saved."), "success")
+            flash(ngettext("Saved, with %(num)d evidence item added.", "Saved, with %(num)d evidence items added.",
+                           added) if added else _("Saved."), "success")
             return redirect(_next_page(assessment, criteria, area_id))
     return render_template("assessment/area.html", assessment=assessment, criteria=criteria, area=area_, form=form,
                            answers=services.answers_of(assessment) if conflict else answers, conflict=conflict,
                            field_id=field_id, lang=language(), can_edit=can_edit_assessment(current_user, assessment),
-                           evidence=_evidence_by_criterion(assessment), notes=notes.notes_for(assessment)), \
-        409 if conflict else form_status(form)
+                           evidence=_evidence_by_criterion(assessment), notes=notes.notes_for(assessment),
+                           max_bytes=current_app.config["EVIDENCE_MAX_BYTES"]), 409 if conflict else form_status(form)
+
+
+def _add_evidence(form, assessment: Assessment, area_) -> int:
+    """Add the links and files given beside each criterion of the area form, through the same services (and
+    checks) as the evidence page. An upload refused is reported on its field and raises UploadError."""
+    added = 0
+    for criterion in area_.criteria:
+        title, url, upload = evidence_of(form, criterion.id)
+        if url:
+            services.add_link(assessment, criterion.id, (title or url)[:255], url, current_user)
+            added += 1
+        if upload is not None:
+            try:
+                services.add_file(assessment, criterion.id, title, upload, current_user)
+            except uploads.UploadError as exc:
+                report(form[field_id("evfile", criterion.id)], exc)
+                raise
+            added += 1
+    return added
 
 
 def _fill(form, area_, answers, version: int) -> None:
@@ -237,12 +261,25 @@ def _review_page(assessment: Assessment, reopen_form: ReopenForm, status: int = 
                            if can_reopen_assessment(current_user, assessment, check_state=False) else None), status
 
 
+@bp.route("/<int:assessment_id>/submit", methods=["GET"])
+@access(is_staff)
+def confirm_submit(assessment_id: int):
+    """What submitting does, and the button that does it (no JavaScript needed)."""
+    assessment = get_assessment(assessment_id, edit=True)
+    criteria = services.criteria_of(assessment)
+    return render_template("assessment/submit.html", assessment=assessment, criteria=criteria,
+                           missing=services.missing(assessment, criteria), form=ConfirmForm(), lang=language(),
+                           area_of={c.id: a.id for a, c in criteria.criteria()})
+
+
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])
 @access(is_staff)
 def submit(assessment_id: int):
     assessment = get_assessment(assessment_id, edit=True)
     if ConfirmForm().validate_on_submit() and commit_or_flash(lambda: services.submit(assessment, current_user)):
-        flash(_("The assessment is submitted. It can no longer be changed."), "success")
+        flash(_("The self-assessment is submitted and locked. Next, apply for the label with it."), "success")
+        return redirect(services.next_step_url(assessment) or url_for("assessment.review",
+                                                                      assessment_id=assessment_id))
     return redirect(url_for("assessment.review", assessment_id=assessment_id))
 
 

@@ -1,6 +1,6 @@
 """Coordinator pages: criteria versions and their status, publishing, and application rounds."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -49,6 +49,25 @@ def check_files():
     return _page(check_files=True)
 
 
+@bp.route("/publish", methods=["GET"])
+@access(can_manage_criteria)
+def confirm_publish():
+    """What publishing a draft does, and the button (the names come from the criteria page's link)."""
+    form = PublishForm(formdata=request.args, meta={"csrf": False})
+    if not form.validate():
+        flash(_("Choose a criteria version from the list."), "error")
+        return redirect(url_for("criteria.index"))
+    label = f"{form.framework.data} {form.version.data}"
+    return render_template(
+        "confirm.html", title=_("Publish criteria %(label)s?", label=label), form=PublishForm(),
+        action=url_for("criteria.publish"), hidden={"framework": form.framework.data, "version": form.version.data},
+        consequences=[_("The content of %(label)s is stored in the database as it is now; every page, score and "
+                        "export uses that stored content from then on, even if the file changes.", label=label),
+                      _("A published version is never changed; it can only be retired."),
+                      _("A round can then be opened under it.")],
+        button=_("Publish %(label)s", label=label), cancel=url_for("criteria.index"))
+
+
 @bp.route("/publish", methods=["POST"])
 @access(can_manage_criteria)
 def publish():
@@ -70,6 +89,18 @@ def publish():
     else:
         flash(_("Choose a criteria version from the list."), "error")
     return redirect(url_for("criteria.index"))
+
+
+@bp.route("/<int:version_id>/retire", methods=["GET"])
+@access(can_manage_criteria)
+def confirm_retire(version_id: int):
+    stored = db.get_or_404(CriteriaVersion, version_id)
+    return render_template(
+        "confirm.html", title=_("Retire criteria %(label)s?", label=stored.label), form=ConfirmForm(),
+        action=url_for("criteria.retire", version_id=stored.id),
+        consequences=[_("%(label)s is no longer offered for new rounds.", label=stored.label),
+                      _("Self-assessments, applications and labels already made under it keep it.")],
+        button=_("Retire %(label)s", label=stored.label), cancel=url_for("criteria.index"))
 
 
 @bp.route("/<int:version_id>/retire", methods=["POST"])

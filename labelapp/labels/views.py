@@ -56,6 +56,49 @@ def pending_decisions():
                            previews=decisions.previews(waiting))
 
 
+@bp.route("/decisions/release", methods=["GET"])
+@access(can_release_decisions)
+def confirm_release():
+    waiting = decisions.pending()
+    if not waiting:
+        raise StaleState(_("There are no pending decisions to release: they were released already."),
+                         url_for("applications.index"), _("Go to the applications"))
+    names = ", ".join(sorted(d.application.municipality.name for d in waiting))
+    return render_template(
+        "confirm.html", title=ngettext("Release the decision?", "Release %(num)d decisions?", len(waiting)),
+        form=ConfirmForm(), action=url_for("labels.pending_decisions"),
+        consequences=[_("Decisions for: %(names)s.", names=names),
+                      _("Each municipality is e-mailed its decision with the reasons, as previewed on the "
+                        "decisions page; awarded labels appear in the public registry."),
+                      _("A released decision is final; a declined municipality may appeal once.")],
+        button=ngettext("Release the decision", "Release %(num)d decisions", len(waiting)),
+        cancel=url_for("labels.pending_decisions"))
+
+
+@bp.route("/labels/<int:label_id>/revoke", methods=["GET"])
+@access(is_coordinator)
+def confirm_revoke(label_id: int):
+    label = db.get_or_404(Label, label_id)
+    if not can_revoke(current_user, label):
+        raise StaleState(_("The label of %(name)s is now “%(state)s”: this step is not possible in that state.",
+                           name=label.municipality.name, state=label.state.label),
+                         url_for("applications.detail", application_id=label.application_id),
+                         _("Open the application to see what can be done now"))
+    return _revoke_page(label, RevokeForm())
+
+
+def _revoke_page(label: Label, form: RevokeForm, status: int = 200):
+    name = label.municipality.name
+    return render_template(
+        "confirm.html", title=_("Revoke the label of %(name)s?", name=name), form=form,
+        fields=[form.reason], action=url_for("labels.revoke", label_id=label.id),
+        consequences=[_("The label of %(name)s is no longer valid; the registry, its badge and its credential say "
+                        "so, with the reason you give.", name=name),
+                      _("The municipality is told by e-mail.")],
+        button=_("Revoke the label"),
+        cancel=url_for("applications.detail", application_id=label.application_id)), status
+
+
 def _label_step(label_id: int, rule, step, done: str):
     label = db.get_or_404(Label, label_id)
     if not rule(current_user, label):
@@ -73,6 +116,10 @@ def _label_step(label_id: int, rule, step, done: str):
 @bp.route("/labels/<int:label_id>/revoke", methods=["POST"])
 @access(is_coordinator)
 def revoke(label_id: int):
+    label = db.get_or_404(Label, label_id)
+    form = RevokeForm()
+    if can_revoke(current_user, label) and not form.validate_on_submit():
+        return _revoke_page(label, form, 422)  # the reason is missing or too short: say so on the same page
     return _label_step(label_id, can_revoke, lifecycle.revoke, _("The label is revoked."))
 
 

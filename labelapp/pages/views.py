@@ -1,5 +1,6 @@
 """The home page, the dashboard, the language switch, and the coordinator's audit log and outbox."""
 
+import datetime as dt
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, send_from_directory
@@ -7,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from labelapp.auth.permissions import access, authenticated, public
+from labelapp.auth.permissions import access, authenticated, is_assessor, is_coordinator, is_staff, public
 from labelapp.core.models import AuditEntry, OutboxMessage, OutboxStatus
 from labelapp.core.urls import safe_next
+from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
+from labelapp.pages import dashboard as work
 from labelapp.pages.rules import can_manage_outbox, can_read_audit_log, sees_short_panels
 from labelapp.panel import size
 
@@ -74,8 +77,20 @@ def set_language(code: str):
 @bp.route("/dashboard")
 @access(authenticated)
 def dashboard():
-    short = size.short_panels() if sees_short_panels(current_user) else []
-    return render_template("pages/dashboard.html", user=current_user, short_panels=short)
+    """What is next for the user's role, with deadlines and counts (a fixed number of queries)."""
+    user, today = current_user._get_current_object(), dt.date.today()
+    short = size.short_panels() if sees_short_panels(user) else []
+    data = {}
+    if is_staff(user):
+        data["cycle"] = work.staff_cycle(user.municipality_id)
+        data["round"] = criteria_services.current_round()
+    elif is_assessor(user):
+        data["assignments"] = work.assignments(user.id, today)
+        data["consolidations"] = work.chair_queue(user.id)
+    elif is_coordinator(user):
+        data["queue"] = work.coordinator_queue(today)
+    return render_template("pages/dashboard.html", user=user, short_panels=short, today=today,
+                           reminder_days=max(current_app.config["LABEL_REMINDER_DAYS"]), **data)
 
 
 def _parse_date(value: str | None) -> datetime | None:

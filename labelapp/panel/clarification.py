@@ -11,6 +11,7 @@ from labelapp.applications import revisions
 from labelapp.applications.models import Application
 from labelapp.applications.services import change_status
 from labelapp.applications.states import Action, ApplicationStatus
+from labelapp.assessment import services as assessment_services
 from labelapp.assessment.models import Evidence, EvidenceKind
 from labelapp.auth.models import User
 from labelapp.core import audit
@@ -48,26 +49,37 @@ def ask(application: Application, user: User, question: str) -> Clarification:
 
 
 def answer(application: Application, user: User, text: str,
-           evidence: tuple[str, str, str] | None = None) -> Clarification:
-    """The municipality answers the open question, optionally adding a link as evidence for one criterion
-    (which makes a new revision of the application). Panel deadlines move by the days the question was open."""
+           evidence: tuple[str, str, str] | None = None, file: tuple[str, str, object] | None = None) -> Clarification:
+    """The municipality answers the open question, optionally adding a link (criterion, title, address) and a
+    file (criterion, title, upload: checked by content and size like all evidence, and only ever downloaded as an
+    attachment) as evidence, which makes a new revision of the application. Panel deadlines move by the days the
+    question was open. Raises UploadError for a refused file (nothing is kept)."""
     item = open_question(application)
     if item is None or application.status != ApplicationStatus.CLARIFICATION:
         raise ClarificationError(_("There is no open question to answer."))
     if not has_reason(text, minimum=2):
         raise ClarificationError(_("Write an answer."))
     item.answer, item.answered_by_id, item.answered_at = text.strip(), user.id, utcnow()
+    added = []
     if evidence is not None:
         criterion_id, title, url = evidence
-        added = Evidence(assessment_id=application.assessment_id, criterion_id=criterion_id, kind=EvidenceKind.LINK,
-                         title=title.strip(), url=url.strip(), created_by_id=user.id)
-        db.session.add(added)
+        added.append((Evidence(assessment_id=application.assessment_id, criterion_id=criterion_id,
+                               kind=EvidenceKind.LINK, title=title.strip(), url=url.strip(), created_by_id=user.id),
+                      {"link": url.strip()}))
+    if file is not None:
+        criterion_id, title, upload = file
+        stored = assessment_services.evidence_file(criterion_id, title, upload, user)
+        stored.assessment_id = application.assessment_id
+        added.append((stored, {"file": stored.original_name, "sha256": stored.sha256, "size": stored.size}))
+    if added:
+        db.session.add_all([row for row, _facts in added])
         application.revision += 1
         db.session.flush()
         revisions.record(application, "evidence added in answer to the panel's question")
-        audit.record("evidence.add", "evidence", added.id, after={"assessment": application.assessment_id,
-                                                                  "criterion": criterion_id, "link": url,
-                                                                  "clarification": item.id})
+        for row, facts in added:
+            audit.record("evidence.add", "evidence", row.id, after={"assessment": application.assessment_id,
+                                                                    "criterion": row.criterion_id, **facts,
+                                                                    "clarification": item.id})
     paused_days = (item.answered_at.date() - item.asked_at.date()).days  # calendar days the question was open
     for member in application.panel:
         member.deadline = member.deadline + dt.timedelta(days=paused_days)

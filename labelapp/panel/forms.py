@@ -1,6 +1,7 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
@@ -83,11 +84,18 @@ class AnswerForm(Form):
     criterion = SelectField(_l("Add evidence for criterion (optional)"), choices=[], validators=[Optional()])
     title = StringField(_l("Evidence title"), validators=[Optional(), Length(max=255)])
     url = URLField(_l("Evidence web address"), validators=[Optional(), URL(), Length(max=2000)])
+    file = FileField(_l("Evidence file (optional)"), description=_l("PDF, ODT, DOCX, ODS, XLSX, PNG or JPEG."))
+
+    def has_file(self) -> bool:
+        return bool(getattr(self.file.data, "filename", None))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.url.data and not (self.criterion.data and self.title.data):
             self.url.errors = [*self.url.errors, _l("With a link, choose the criterion and give a title.")]
+            return False
+        if self.has_file() and not self.criterion.data:
+            self.file.errors = [*self.file.errors, _l("With a file, choose the criterion it is evidence for.")]
             return False
         return valid
 

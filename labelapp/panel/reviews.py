@@ -112,6 +112,17 @@ def spreads(reviews: list[Review], criteria: CriteriaFile) -> dict[str, Spread]:
     return out
 
 
+def lower_median(levels: list[int]) -> int | None:
+    """The middle level; with an even count, the lower of the two middle ones (None for no levels)."""
+    ordered = sorted(levels)
+    return ordered[(len(ordered) - 1) // 2] if ordered else None
+
+
+def median_levels(reviews: list[Review], criteria: CriteriaFile) -> dict[str, int | None]:
+    """Where the chair starts: per criterion, the lower median of the submitted reviews' levels."""
+    return {cid: lower_median(spread.levels) for cid, spread in spreads(reviews, criteria).items()}
+
+
 def consolidate(application: Application, chair: User, levels: dict[str, tuple[int, str]], recommendation: str,
                 reasons: str, criteria: CriteriaFile) -> PanelDecision:
     """The chair records the panel level per criterion (with a reason where reviews disagree) and the

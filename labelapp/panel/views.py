@@ -131,6 +131,10 @@ def consolidate(application_id: int):
     language = str(get_locale())
     form = consolidation_form(criteria, language)
     submitted = reviews.visible_reviews(application, current_user)
+    if request.method == "GET":  # start from the panel's median level per criterion, not from blank
+        for criterion_id, level in reviews.median_levels(submitted, criteria).items():
+            if level is not None:
+                form[f"level-{_key(criterion_id)}"].data = str(level)
     if form.validate_on_submit():
         levels = {c.id: (int(form[f"level-{_key(c.id)}"].data) if form[f"level-{_key(c.id)}"].data else None,
                          form[f"reason-{_key(c.id)}"].data or "") for _a, c in criteria.criteria()}
@@ -141,6 +145,7 @@ def consolidate(application_id: int):
             return redirect(url_for("applications.detail", application_id=application.id))
     return render_template("panel/consolidate.html", application=application, criteria=criteria, form=form,
                            reviews=[r for r in submitted if r.submitted], spreads=reviews.spreads(submitted, criteria),
+                           recommendation_words=dict(RECOMMENDATION_CHOICES),
                            answers=revisions.contents(application).answers, key=_key,
                            lang=language, previous=previous.levels(application)), form_status(form)
 
@@ -167,8 +172,9 @@ def answer_clarification(application_id: int):
         refuse_stale(application)
     form = answer_form(application)
     evidence = (form.criterion.data, form.title.data or "", form.url.data) if form.url.data else None
+    upload = (form.criterion.data, form.title.data or "", form.file.data) if form.has_file() else None
     if form.validate_on_submit() and commit_or_flash(lambda: clarification.answer(
-            application, current_user._get_current_object(), form.answer.data, evidence)):
+            application, current_user._get_current_object(), form.answer.data, evidence, upload)):
         flash(_("Your answer is sent to the panel."), "success")
     flash_form_errors(form)
     return redirect(url_for("applications.detail", application_id=application.id))

@@ -228,3 +228,17 @@ def latest_result(municipality_id: int, indicator: str | None = None) -> SurveyR
                                     SurveyResult.indicator == indicator, SurveyWave.superseded_by_id.is_(None))
                              .options(db.joinedload(SurveyResult.wave))
                              .order_by(SurveyWave.year.desc()).limit(1))
+
+
+def staged_imports() -> list[Staged]:
+    """Imports staged (uploaded or fetched) but neither imported nor discarded, newest first (files, no query)."""
+    folder = uploads.upload_dir(STAGING)
+    found = []
+    for options in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            data = json.loads(options.read_text())
+        except (OSError, ValueError):
+            continue
+        found.append(Staged(options.stem, options.with_suffix(""), data.get("origin", ""), data.get("sha256", ""),
+                            data.get("size", 0), data.get("options", {})))
+    return found

@@ -37,6 +37,9 @@ def test_decline_appeal_new_panel_award(page, live_server, axe, app):
     page.click("form[action$='/decision'] button")
     page.wait_for_url(base + "/applications/decisions")
     axe.check(page)
+    page.click("main a[href$='/decisions/release']")  # the confirmation page names what releasing does
+    page.wait_for_url(base + "/applications/decisions/release")
+    axe.check(page)
     page.click("main form button")
     page.wait_for_url(base + "/applications/")
 
@@ -81,6 +84,8 @@ def test_decline_appeal_new_panel_award(page, live_server, axe, app):
     page.check("input[name=outcome][value=award]")
     page.click("form[action$='/decision'] button")
     page.wait_for_url(base + "/applications/decisions")
+    page.click("main a[href$='/decisions/release']")
+    page.wait_for_url(base + "/applications/decisions/release")
     page.click("main form button")
     page.wait_for_url(base + "/applications/")
 

@@ -76,9 +76,14 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
 
     page.goto(f"{base}/assessments/{assessment}/review")
     assert page.locator("text=igale kriteeriumile on vastatud").count() == 1
+    page.click("main a[href$='/submit']")  # a confirmation page names what submitting does
+    page.wait_for_url(re.compile(r".*/submit$"))
+    axe.check(page)
     page.click("form[action$='/submit'] button")
+    page.wait_for_url(re.compile(r".*/applications/new/\d+$"))  # straight on to the application
     page.wait_for_selector(".flash--success")
     axe.check(page)
+    page.click(".breadcrumbs a")
     assert "esitatud" in page.inner_text(".breadcrumbs")
     page.goto(f"{base}/assessments/{assessment}/areas/strategy")
     assert page.locator("input[type=radio]").count() == 0
@@ -170,6 +175,9 @@ def test_staff_complete_and_submit_a_self_assessment(page, live_server, axe, tmp
     page.click("form[action$='/decision'] button")
     page.wait_for_url(base + "/applications/decisions")
     assert "tallinn@demo.kaasav.ee" in page.inner_text("main")
+    axe.check(page)
+    page.click("main a[href$='/decisions/release']")  # the confirmation page names what releasing does
+    page.wait_for_url(base + "/applications/decisions/release")
     axe.check(page)
     page.click("main form button")
     page.wait_for_url(base + "/applications/")
