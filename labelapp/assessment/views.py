@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from labelapp.assessment import services, whatif
+from labelapp.assessment import links, services, whatif
 from labelapp.assessment.forms import (
     LinkForm,
     ReopenForm,
@@ -126,7 +126,9 @@ def area(assessment_id: int, area_id: str):
     return render_template("assessment/area.html", assessment=assessment, criteria=criteria, area=area_, form=form,
                            answers=services.answers_of(assessment) if conflict else answers, conflict=conflict,
                            field_id=field_id, lang=language(), can_edit=can_edit_assessment(current_user, assessment),
-                           evidence=_evidence_by_criterion(assessment)), 409 if conflict else form_status(form)
+                           evidence=_evidence_by_criterion(assessment),
+                           criterion_links=links.for_criteria([c.id for c in area_.criteria])), \
+        409 if conflict else form_status(form)
 
 
 def _fill(form, area_, answers, version: int) -> None:
