@@ -3,7 +3,7 @@
 Panel levels (criteria 2025.1 unless said; every criterion not named is at level 1):
 - Tallinn (Harju, city): awarded on 1 June of last year; communities.mapping 3 (the top level), communities.dialogue
   2, cocreation.formats 2, cocreation.regularity 2, strategy.principles 2, decisions.early 2, services.cocreated 2,
-  services.feedback 2. It rated itself 3 everywhere.
+  services.feedback 2, initiatives.support and initiatives.examples 3. It rated itself 3 everywhere.
 - Tartu linn (Tartu, city): declined today; communities.representatives 2.
 - Saaremaa vald (Saare, rural): a submitted self-assessment at level 2 everywhere, no decided application.
 - Harku vald (Harju, rural): criteria 2026.1 (no services.feedback: renamed to services.quality), every criterion
@@ -35,7 +35,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TODAY = dt.date.today()
 LAST, THIS = TODAY.year - 1, TODAY.year
 TALLINN = {"communities.mapping": 3, "communities.dialogue": 2, "cocreation.formats": 2, "cocreation.regularity": 2,
-           "strategy.principles": 2, "decisions.early": 2, "services.cocreated": 2, "services.feedback": 2}
+           "strategy.principles": 2, "decisions.early": 2, "services.cocreated": 2, "services.feedback": 2,
+           "initiatives.support": 3, "initiatives.examples": 3}
 
 
 @pytest.fixture
