@@ -54,7 +54,7 @@ def results_json(found: results.Results) -> dict:
 @bp.route("/programme/results")
 @access(public)
 def programme_results():
-    return _json(results_json(results.compute(loader.load(), results.Filters.checked(request.args))))
+    return _json(results_json(results.compute(loader.load(), results.Filters.checked(request.args, strict=True))))
 
 
 CSV_HEADER = ["year", "measure", "verified", "self_assessed", "target"]
@@ -63,7 +63,7 @@ CSV_HEADER = ["year", "measure", "verified", "self_assessed", "target"]
 @bp.route("/programme/results.csv")
 @access(public)
 def programme_results_csv():
-    found = results.compute(loader.load(), results.Filters.checked(request.args))
+    found = results.compute(loader.load(), results.Filters.checked(request.args, strict=True))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -104,7 +104,7 @@ def example_json(example: GoodExample, versions: dict) -> dict:
 @bp.route("/examples")
 @access(public)
 def examples():
-    filters = queries.LibraryFilters.checked(request.args)
+    filters = queries.LibraryFilters.checked(request.args, strict=True)
     size = request.args.get("per_page", queries.PAGE_SIZE, type=int)
     if size > 100:
         raise InvalidParameter("per_page", gettext("a whole number from %(low)d to %(high)d is expected",

@@ -18,7 +18,7 @@ from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
 from labelapp.programme.models import GoodExample, GoodExampleFile
-from labelapp.programme.results import MAX_TEXT, TYPES
+from labelapp.programme.results import MAX_TEXT, TYPES, check_once
 from labelapp.programme.states import ExampleState
 
 PAGE_SIZE = 20
@@ -33,16 +33,21 @@ class LibraryFilters:
     type: str = ""
 
     @classmethod
-    def checked(cls, args: Mapping) -> LibraryFilters:
+    def checked(cls, args: Mapping, strict: bool = False) -> LibraryFilters:
+        """As ``results.Filters.checked``: ``strict`` for the API, where ``page`` and ``per_page`` are read too."""
+        check_once(args, ("q", "area", "criterion", "county", "type", "page", "per_page"))
+        if strict:
+            for name in ("page", "per_page"):
+                if args.get(name) == "":
+                    raise InvalidParameter(name, gettext("a whole number is expected"))
         values = {}
         for name in ("q", "area", "criterion", "county", "type"):
-            if len(args.getlist(name)) > 1:
-                raise InvalidParameter(name, gettext("give it once"))
-            value = (args.get(name) or "").strip()
+            value = args.get(name) or ""
             if len(value) > MAX_TEXT:
-                raise InvalidParameter(name, gettext("at most %(n)d characters", n=MAX_TEXT))
-            values[name] = value
-        if values["type"] and values["type"] not in TYPES:
+                raise InvalidParameter(name, gettext("at most %(count)d characters", count=MAX_TEXT))
+            values[name] = value.strip()
+        kind = args.get("type", "")
+        if (kind or (strict and "type" in args)) and kind not in TYPES:
             raise InvalidParameter("type", gettext("one of %(values)s is expected", values=", ".join(TYPES)))
         return cls(**values)
 

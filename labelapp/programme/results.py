@@ -38,17 +38,17 @@ class Filters:
     type: str = ""
 
     @classmethod
-    def checked(cls, args: Mapping) -> Filters:
-        for name in ("county", "type"):
-            if len(args.getlist(name)) > 1:
-                raise InvalidParameter(name, gettext("give it once"))
-        county = (args.get("county") or "").strip()
+    def checked(cls, args: Mapping, strict: bool = False) -> Filters:
+        """The filters of a page (an empty choice means all) or, ``strict``, of the API (where an empty or repeated
+        value is a 400 naming it, never ignored)."""
+        check_once(args, ("county", "type"))
+        county = args.get("county") or ""
         if len(county) > MAX_TEXT:
-            raise InvalidParameter("county", gettext("at most %(n)d characters", n=MAX_TEXT))
-        kind = args.get("type") or ""
-        if kind and kind not in TYPES:
+            raise InvalidParameter("county", gettext("at most %(count)d characters", count=MAX_TEXT))
+        kind = args.get("type", "")
+        if (kind or (strict and "type" in args)) and kind not in TYPES:
             raise InvalidParameter("type", gettext("one of %(values)s is expected", values=", ".join(TYPES)))
-        return cls(county, kind)
+        return cls(county.strip(), kind)
 
     def as_args(self) -> dict[str, str]:
         return {k: v for k, v in (("county", self.county), ("type", self.type)) if v}
@@ -59,6 +59,12 @@ class Filters:
         if self.type:
             query = query.where(Municipality.kind.in_(TYPES[self.type]))
         return query
+
+
+def check_once(args: Mapping, names) -> None:
+    for name in names:
+        if len(args.getlist(name)) > 1:
+            raise InvalidParameter(name, gettext("give it at most once"))
 
 
 def level_of(criterion_id: str, levels: Mapping[str, int | None], ids: set[str], aliases: Mapping[str, str]):

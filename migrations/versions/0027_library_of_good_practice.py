@@ -13,7 +13,6 @@ from alembic import op
 
 import labelapp.core.types
 
-
 # revision identifiers, used by Alembic.
 revision = '0027'
 down_revision = '0019'

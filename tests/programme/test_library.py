@@ -11,7 +11,8 @@ from labelapp.extensions import db
 from labelapp.programme.models import GoodExample
 from tests.programme.conftest import THIS
 from tests.support.queries import count_queries
-from tests.support.web import csrf_token as token_in, login
+from tests.support.web import csrf_token as token_in
+from tests.support.web import login
 
 MAPPING = "communities.mapping"
 
