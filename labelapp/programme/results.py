@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import and_, func, select
 
@@ -111,8 +112,46 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+# Computed results by (programme, filters, day, fingerprint of the data they read), per app and worker: the
+# figures read every decided application, so a repeated request costs one small query instead. Bounded.
+CACHE_SIZE = 64
+
+
+def fingerprint() -> tuple:
+    """One query that changes whenever anything the figures read changes: a decision released, a consolidation,
+    a self-assessment submitted or reopened, a label, an example published or withdrawn."""
+    def biggest(column, *where):
+        return select(func.coalesce(func.max(column), 0)).where(*where).scalar_subquery()
+
+    def how_many(column, *where):
+        return select(func.count(column)).where(*where).scalar_subquery()
+
+    return tuple(db.session.execute(select(
+        biggest(Decision.id, Decision.released_at.is_not(None)),
+        how_many(Decision.id, Decision.released_at.is_not(None)),
+        biggest(PanelDecision.id),
+        biggest(Assessment.id, Assessment.status == AssessmentStatus.SUBMITTED),
+        select(func.max(Assessment.submitted_at)).scalar_subquery(),
+        how_many(Assessment.id, Assessment.status == AssessmentStatus.SUBMITTED),
+        biggest(Label.id), biggest(CriteriaVersion.id),
+        biggest(GoodExample.id), how_many(GoodExample.id, GoodExample.state == ExampleState.PUBLISHED),
+        select(func.max(GoodExample.withdrawn_at)).scalar_subquery(),
+        select(func.max(GoodExample.published_at)).scalar_subquery(),
+    )).one())
+
+
 def compute(programme: ProgrammeFile, filters: Filters, today: dt.date | None = None) -> Results:
     today = today or dt.date.today()
+    cache = current_app.extensions.setdefault("programme_results", {})
+    key = (id(programme), filters, today, fingerprint())
+    if key not in cache:
+        if len(cache) >= CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = _compute(programme, filters, today)
+    return cache[key]
+
+
+def _compute(programme: ProgrammeFile, filters: Filters, today: dt.date) -> Results:
     places = select(Municipality.id)
     places = filters.apply(places).scalar_subquery()
     versions = {v.id: criteria_services.load(v) for v in db.session.scalars(select(CriteriaVersion))}

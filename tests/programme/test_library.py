@@ -74,6 +74,8 @@ def test_withdrawing_hides_the_example_and_its_files_at_once_and_is_audited(app,
     login(client, world["0784"])
     file_id = _file_id(app)
     _publish(client, MAPPING, [file_id])
+    shared = client.get("/api/v1/programme/results").get_json()["years"]
+    assert next(y for y in shared if y["year"] == THIS)["good_examples"]["value"] == 1
     token = csrf_token(client, "/my/examples")
     assert client.post(f"/my/examples/{MAPPING}/withdraw", data={"csrf_token": token}).status_code == 302
     assert client.post(f"/my/examples/{MAPPING}/withdraw", data={"csrf_token": token}).status_code == 409
@@ -81,6 +83,8 @@ def test_withdrawing_hides_the_example_and_its_files_at_once_and_is_audited(app,
     assert "example-" not in client.get("/library").get_data(as_text=True)
     assert "<entry>" not in client.get("/library/feed.atom").get_data(as_text=True)
     assert client.get(f"/library/files/{file_id}").status_code == 404
+    shared = client.get("/api/v1/programme/results").get_json()["years"]
+    assert next(y for y in shared if y["year"] == THIS)["good_examples"]["value"] == 0
     with app.app_context():
         actions = list(db.session.scalars(select(AuditEntry.action).where(
             AuditEntry.action.like("good_example.%")).order_by(AuditEntry.id)))
