@@ -23,8 +23,8 @@ from labelapp.programme.models import GoodExample
 COMMENTS = {
     "communities.mapping": "Koos külavanematega kaardistasime 2025. aastal kõik 42 küla- ja alevikukogukonda; kaart on "
                            "avalik ja seda uuendatakse igal kevadel kogukondade ümarlauas.",
-    "communities.representatives": "Igal kogukonnal on valitud eestkõneleja; vallavalitsus kohtub nendega kord kvartalis "
-                                   "ja nende kontaktid on valla kodulehel.",
+    "communities.representatives": "Igal kogukonnal on valitud eestkõneleja; vallavalitsus kohtub nendega kord "
+                                   "kvartalis ja nende kontaktid on valla kodulehel.",
     "cocreation.formats": "Linna koosloomelabor kutsub iga suurema muudatuse eel kokku elanikud, ettevõtjad ja "
                           "kogukonnad; 2025. aastal toimus 9 töötuba.",
     "cocreation.followup": "Iga töötoa järel avaldame kokkuvõtte, mis ettepanekutest sai, ja arutame tulemusi "

@@ -130,3 +130,9 @@ def test_the_library_takes_the_same_number_of_queries_at_two_sizes(app, client, 
     with count_queries(app) as large:
         assert client.get("/library").get_data(as_text=True).count('class="example"') == 3
     assert len(small) == len(large)
+
+
+def test_crawlers_may_read_the_results_and_the_library(client):
+    with client.get("/robots.txt") as response:
+        lines = set(response.get_data(as_text=True).splitlines())
+    assert {"Allow: /programme", "Allow: /library", "Disallow: /programme/report", "Disallow: /my/"} <= lines
