@@ -35,7 +35,7 @@ COMMENTS = {
 # (code, criteria levels different from ``default``, default level, outcome or None (self-assessment only),
 #  days ago decided, criteria it publishes)
 MUNICIPALITIES = [
-    ("0353", {"communities.mapping": 3, "communities.representatives": 3, "communities.dialogue": 3}, 2, "award", 400,
+    ("0247", {"communities.mapping": 3, "communities.representatives": 3, "communities.dialogue": 3}, 2, "award", 400,
      ["communities.mapping", "communities.representatives"]),
     ("0567", {"cocreation.formats": 3, "cocreation.followup": 3, "communities.mapping": 1, "communities.dialogue": 1},
      2, "award", 150, ["cocreation.formats", "cocreation.followup"]),

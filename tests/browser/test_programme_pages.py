@@ -36,7 +36,7 @@ def test_results_and_library_pages(page, live_server, axe, language):
 @pytest.mark.parametrize("language", ["et", "en"])
 def test_staff_withdraw_and_publish_again_and_the_coordinators_report(page, live_server, axe, language):
     base = live_server.url
-    log_in(page, base, "demo.0353@demo.kaasav.ee")
+    log_in(page, base, "demo.0247@demo.kaasav.ee")
     page.goto(base + "/my/examples")
     _english(page, language)
     axe.check(page)
