@@ -49,6 +49,7 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) municipalities load
 	$(FLASK) criteria validate
+	$(FLASK) programme validate
 
 demo: db
 	$(FLASK) demo seed

@@ -45,6 +45,7 @@ def criteria_folder(base: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     for name in ("2025.1.yaml", "2026.1.yaml"):
         shutil.copy(source / name, target / name)
+    shutil.copy(source.parent / "programme.yaml", base / "criteria" / "programme.yaml")
     newer = (source / "2026.1.yaml").read_text(encoding="utf-8")
     (target / "2027.1.yaml").write_text(newer.replace("version: '2026.1'", "version: '2027.1'")
                                         .replace('version: "2026.1"', 'version: "2027.1"')

@@ -31,6 +31,8 @@ def pages(data: Dataset) -> dict[str, str]:
         "municipality page": f"/registry/{data.sample_code}",
         "JSON list": "/api/v1/labels",
         "badge SVG": f"/badge/{data.sample_label}.svg",
+        "programme results": "/programme",
+        "library of good practice": "/library",
         "assessor dashboard": "/dashboard",
     }
 

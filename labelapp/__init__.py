@@ -106,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
     from labelapp.labels import views as labels
     from labelapp.pages import views as pages
     from labelapp.panel import views as panel
+    from labelapp.programme import api as programme_api
+    from labelapp.programme import views as programme
     from labelapp.registry import api, trust
     from labelapp.registry import views as registry
     from labelapp.surveys import views as surveys
@@ -113,7 +115,7 @@ def register_blueprints(app: Flask) -> None:
     register_converters(app)
     register_query_checks(app)
     for module in (pages, auth, user_admin, criteria, assessment, surveys, applications, panel, labels,
-                   improvement, registry, api, trust):
+                   improvement, registry, api, trust, programme, programme_api):
         app.register_blueprint(module.bp)
     app.register_blueprint(surveys.staff_bp)
     declare_endpoint(app, "static", public)
@@ -143,11 +145,13 @@ def register_hooks() -> None:
     from labelapp.improvement import hooks as improvement_hooks
     from labelapp.labels import hooks as label_hooks
     from labelapp.panel import hooks as panel_hooks
+    from labelapp.programme import hooks as programme_hooks
 
     application_hooks.connect()
     panel_hooks.connect()
     label_hooks.connect()
     improvement_hooks.connect()
+    programme_hooks.connect()
 
 
 def register_commands(app: Flask) -> None:
@@ -160,9 +164,11 @@ def register_commands(app: Flask) -> None:
     from labelapp.labels.cli import labels_cli
     from labelapp.municipalities.cli import municipalities_cli
     from labelapp.panel.cli import panels_cli
+    from labelapp.programme.cli import programme_cli
     from labelapp.registry import cli as registry_cli  # noqa: F401  (adds verify-credential to flask labels)
     from labelapp.surveys.cli import survey_cli
 
     for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, applications_cli,
-                  panels_cli, labels_cli, improvement_cli, audit_cli, backup_cli, maintenance_cli, keys_cli):
+                  panels_cli, labels_cli, improvement_cli, audit_cli, backup_cli, maintenance_cli, keys_cli,
+                  programme_cli):
         app.cli.add_command(group)

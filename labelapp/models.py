@@ -9,5 +9,6 @@ from labelapp.improvement.models import ImprovementAction, ImprovementPoint, Pla
 from labelapp.labels.models import Appeal, Decision, Label, LabelReminder  # noqa: F401
 from labelapp.municipalities.models import Municipality  # noqa: F401
 from labelapp.panel.models import Clarification, ConflictDeclaration, PanelDecision, PanelMember, Review  # noqa: F401
+from labelapp.programme.models import GoodExample, GoodExampleFile  # noqa: F401
 from labelapp.registry.models import RegistryChange  # noqa: F401
 from labelapp.surveys.models import SurveyResult, SurveyWave  # noqa: F401

@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "labelapp"
 # Lowest first. A user belongs to a municipality, so the municipality list sits below the accounts.
 ORDER = ["core", "municipalities", "auth", "criteria", "surveys", "assessment", "applications", "panel", "labels",
-         "improvement", "registry", "pages", "demo"]
+         "improvement", "registry", "programme", "pages", "demo"]
 # Modules at the package's root: the factory and the model list import everything; these import no feature.
 BASE = {"config", "extensions"}
 TOP = {"__init__", "models"}

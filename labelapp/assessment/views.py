@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from labelapp.assessment import notes, services, whatif
+from labelapp.assessment import links, notes, services, whatif
 from labelapp.assessment.forms import (
     LinkForm,
     ReopenForm,
@@ -132,6 +132,7 @@ def area(assessment_id: int, area_id: str):
                            answers=services.answers_of(assessment) if conflict else answers, conflict=conflict,
                            field_id=field_id, lang=language(), can_edit=can_edit_assessment(current_user, assessment),
                            evidence=_evidence_by_criterion(assessment), notes=notes.notes_for(assessment),
+                           criterion_links=links.for_criteria([c.id for c in area_.criteria]),
                            max_bytes=current_app.config["EVIDENCE_MAX_BYTES"]), 409 if conflict else form_status(form)
 
 

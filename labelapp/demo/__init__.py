@@ -1,4 +1,5 @@
-"""Demo data for trying the service locally: accounts, a criteria round and a registry of labels in every state.
+"""Demo data for trying the service locally: accounts, a criteria round, a registry of labels in every state and
+the programme's results and good practice.
 
 Never used with the production configuration. The demo may import every package; no package imports it.
 """
@@ -12,6 +13,7 @@ from labelapp.auth.models import Role, TieKind, User
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import Round
 from labelapp.demo.plans import seed_plans
+from labelapp.demo.programme import seed_programme
 from labelapp.demo.registry import seed_registry
 from labelapp.extensions import db
 from labelapp.municipalities import services as municipality_services
@@ -53,6 +55,7 @@ def seed() -> int:
         ties.add_tie(helen, by_code("0793", COUNTRY), TieKind.LIVES_IN, "Elab Tartus.")
     seed_registry(PASSWORD, *DEMO_CRITERIA)
     seed_plans()
+    seed_programme(PASSWORD, *DEMO_CRITERIA)
     _criteria_and_round()
     db.session.commit()
     return created

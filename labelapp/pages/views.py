@@ -36,6 +36,10 @@ Allow: /registry
 Allow: /verify/
 Allow: /badge/
 Allow: /api/v1/
+Allow: /programme
+Allow: /library
+Disallow: /programme/report
+Disallow: /my/
 Disallow: /account
 Disallow: /admin/
 Disallow: /applications/

@@ -115,6 +115,17 @@ CORS = {"Access-Control-Allow-Origin": {"description": "Always ``*``: the data m
 CREDENTIAL_PATHS: dict[str, dict] = OPENAPI_PATHS  # labelapp/registry/trust.py
 
 
+# Paths and schemas that later packages describe (the programme's results and library): they register them in
+# ``create_app``, as the registry may not import them.
+EXTRA_PATHS: dict[str, dict] = {}
+EXTRA_SCHEMAS: dict[str, dict] = {}
+
+
+def register_paths(paths: dict[str, dict], schemas: dict[str, dict] | None = None) -> None:
+    EXTRA_PATHS.update(paths)
+    EXTRA_SCHEMAS.update(schemas or {})
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/responses/{name}"}
 
@@ -178,6 +189,7 @@ def document(server: str) -> dict:
                                   "content": {"application/atom+xml": {"schema": {"type": "string"}}}}}}},
     }
     paths.update(CREDENTIAL_PATHS)
+    paths.update(EXTRA_PATHS)
     credential = dict(paths["/api/v1/labels/{public_id}/credential"]["get"])
     credential["parameters"] = _path_id()  # the same id pattern as the other label paths
     credential["responses"] = {**credential["responses"], "404": _ref("NotFound"), "500": _ref("ServerError")}
@@ -191,6 +203,6 @@ def document(server: str) -> dict:
         "servers": [{"url": server}],
         "paths": paths,
         "components": {"schemas": {"Label": LABEL, "LabelList": LABEL_LIST, "Municipality": MUNICIPALITY,
-                                   "Problem": PROBLEM},
+                                   "Problem": PROBLEM, **EXTRA_SCHEMAS},
                        "responses": RESPONSES},
     }
