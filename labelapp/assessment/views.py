@@ -1,3 +1,5 @@
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -234,6 +236,19 @@ def _review_page(assessment: Assessment, reopen_form: ReopenForm, status: int = 
                            can_reopen=can_reopen_assessment(current_user, assessment),
                            reopen_refusal=services.reopen_refusal(assessment)
                            if can_reopen_assessment(current_user, assessment, check_state=False) else None), status
+
+
+@bp.route("/<int:assessment_id>/print")
+@access(works_on_assessments)
+def printable(assessment_id: int):
+    """The whole self-assessment on one page laid out for print (e.g. for the municipal council): scores, each
+    criterion's level, comment and evidence."""
+    assessment = get_assessment(assessment_id)
+    criteria = services.criteria_of(assessment)
+    _criterion_scores, areas, overall = scoring.score_self(criteria, _levels(assessment))
+    return render_template("assessment/print.html", assessment=assessment, criteria=criteria, areas=areas,
+                           overall=overall, answers=services.answers_of(assessment),
+                           evidence=_evidence_by_criterion(assessment), lang=language(), now=dt.date.today())
 
 
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])

@@ -138,3 +138,10 @@ def test_one_label_is_counted_in_the_singular(app, client, users):
         awarded_labels(["0784"], find_user(users["assessor"]), find_user(users["coordinator"]))
     html = client.get("/registry").get_data(as_text=True)
     assert "1 märgis<" in html and "1 märgist" not in html
+
+
+def test_verify_page_of_a_revoked_label_says_when_it_was_revoked_not_valid_until(app, client, labels):
+    revoked = client.get(f"/verify/{labels['0793']}").get_data(as_text=True)
+    assert "Kehtib kuni" not in revoked and "tühistati" in revoked
+    valid = client.get(f"/verify/{labels['0784']}").get_data(as_text=True)
+    assert "Kehtib kuni" in valid
