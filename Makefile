@@ -27,10 +27,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-# The independent credential verifier the tests run (tests/support/verifier, npm packages pinned by its lock).
-$(VENV)/.installed-dev: pyproject.toml tests/support/verifier/package-lock.json $(VENV)/.installed
+# The independent credential verifier the tests run (tests/support/verifier), and pa11y for the accessibility
+# tests (tests/support/pa11y; it drives Debian's Chromium, so Puppeteer downloads no browser): npm packages pinned
+# by their locks.
+$(VENV)/.installed-dev: pyproject.toml tests/support/verifier/package-lock.json tests/support/pa11y/package-lock.json $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	cd tests/support/verifier && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/support/pa11y && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: $(VENV)/.installed translations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from labelapp.applications.states import Action, allowed_actions
+from labelapp.applications.states import Action, ApplicationStatus, allowed_actions
 from labelapp.auth.models import Role
 from labelapp.auth.permissions import can_see_municipality, expose, is_assessor, is_coordinator, is_staff
 
@@ -45,9 +45,21 @@ def actions_for(user: Any, application: Any) -> list[Action]:
     return [a for a in allowed_actions(application.status) if can_take_application_action(user, application, a)]
 
 
-def can_publish(user: Any, application: Any) -> bool:
-    """The municipality decides whether its self-assessment's answers are shown in the registry."""
-    return is_own_municipality_staff(user, application)
+# Publishing answers is offered only while the application may still lead to a label in the registry.
+NOT_PUBLISHABLE = (ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN)
+
+
+def can_publish(user: Any, application: Any, check_state: bool = True) -> bool:
+    """The municipality decides whether its self-assessment's answers are shown in the registry (not once the
+    application is declined or withdrawn: there is no label for them to appear under)."""
+    return is_own_municipality_staff(user, application) and (
+        not check_state or application.status not in NOT_PUBLISHABLE)
+
+
+def sees_actor_emails(user: Any) -> bool:
+    """Coordinators and assessors see who acted on an application by e-mail address; the municipality sees its
+    own colleagues' addresses but only the role of the coordinators and assessors."""
+    return is_coordinator(user) or is_assessor(user)
 
 
 def sees_screening_checks(user: Any) -> bool:

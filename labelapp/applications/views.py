@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, load_only
 
-from labelapp.applications import screening, services
+from labelapp.applications import listing, screening, services
 from labelapp.applications.forms import ReasonForm
 from labelapp.applications.models import Application
 from labelapp.applications.rules import (
@@ -120,10 +120,8 @@ def index():
         ).all()
     page = db.paginate(query.order_by(SORTS.get(sort, SORTS["changed"]), Application.id.desc()),
                        per_page=current_app.config["APPLICATIONS_PAGE_SIZE"], error_out=False)
-    ids = [application.id for application in page.items]
-    combined = dict(db.session.execute(select(Application.id, Application.snapshot["result"]["combined"].as_float())
-                                       .where(Application.id.in_(ids))).all()) if ids else {}
-    return render_template("applications/index.html", page=page, applications=page.items, combined=combined,
+    scores = listing.scores_of([application.id for application in page.items])
+    return render_template("applications/index.html", page=page, applications=page.items, scores=scores,
                            ready=ready, status=status, sort=sort if sort in SORTS else "changed",
                            statuses=list(ApplicationStatus), form=ConfirmForm())
 
@@ -192,7 +190,8 @@ def detail(application_id: int):
                            history=history, actions=actions_for(user, application), needs_reason=NEEDS_REASON,
                            checks=screening.screening_checks(application) if sees_screening_checks(user) else [],
                            lang=str(get_locale()), form=ReasonForm(), action_label=lambda a: ACTION_LABELS[a],
-                           sections=sections, history_words=history_words)
+                           sections=sections, history_words=history_words,
+                           actors=listing.actor_names(history, user))
 
 
 @detail_section(50, "applications/_publication.html")
@@ -241,6 +240,10 @@ def act(application_id: int, action: str):
 def publish(application_id: int):
     """The municipality chooses whether its self-assessment is shown in the public registry."""
     application = get_application(application_id)
+    if not can_publish(current_user, application, check_state=False):
+        abort(403)
+    if not can_publish(current_user, application):
+        refuse_stale(application)
     if ConfirmForm().validate_on_submit():
         services.set_publication(application, request.form.get("publish") == "yes")
         db.session.commit()

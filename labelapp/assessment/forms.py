@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from labelapp.core.forms import INT_MAX, Form
+from labelapp.core.forms import INT_MAX, Form, https_only
 from labelapp.criteria.schema import Area, CriteriaFile
 
 
@@ -71,7 +71,7 @@ def level_of(form: Form, criterion_id: str) -> int | None:
 class LinkForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)],
                         description=_l("For example: Engagement principles adopted by the council, 12 May 2025"))
-    url = URLField(_l("Web address"), validators=[DataRequired(), URL(require_tld=True), Length(max=2000)],
+    url = URLField(_l("Web address"), validators=[DataRequired(), https_only, URL(require_tld=True), Length(max=2000)],
                    description=_l("Starts with https://"))
 
 

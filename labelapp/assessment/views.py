@@ -1,3 +1,5 @@
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -271,6 +273,19 @@ def confirm_submit(assessment_id: int):
     return render_template("assessment/submit.html", assessment=assessment, criteria=criteria,
                            missing=services.missing(assessment, criteria), form=ConfirmForm(), lang=language(),
                            area_of={c.id: a.id for a, c in criteria.criteria()})
+
+
+@bp.route("/<int:assessment_id>/print")
+@access(works_on_assessments)
+def printable(assessment_id: int):
+    """The whole self-assessment on one page laid out for print (e.g. for the municipal council): scores, each
+    criterion's level, comment and evidence."""
+    assessment = get_assessment(assessment_id)
+    criteria = services.criteria_of(assessment)
+    _criterion_scores, areas, overall = scoring.score_self(criteria, _levels(assessment))
+    return render_template("assessment/print.html", assessment=assessment, criteria=criteria, areas=areas,
+                           overall=overall, answers=services.answers_of(assessment),
+                           evidence=_evidence_by_criterion(assessment), lang=language(), now=dt.date.today())
 
 
 @bp.route("/<int:assessment_id>/submit", methods=["POST"])

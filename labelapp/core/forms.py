@@ -7,8 +7,9 @@ from flask import flash, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
-from wtforms import Field, PasswordField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import DateField, Field, PasswordField, TextAreaField
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 from labelapp.core.errors import DomainError
 from labelapp.extensions import db
@@ -60,6 +61,9 @@ class Form(FlaskForm):
             # would otherwise report the form as unprotected.
             if options.get("prefix") and options.get("name") == self.csrf_field_name:
                 options = {**options, "prefix": "", "id": options["prefix"] + options["name"]}
+            elif options.get("name") == self.csrf_field_name:
+                # No id: a page with several forms would repeat id="csrf_token" (duplicate ids, WCAG 4.1.1).
+                options = {**options, "render_kw": {"id": False}}
             return super().bind_field(form, unbound_field, options)
 
     def validate(self, extra_validators=None):
@@ -107,6 +111,36 @@ def flash_form_errors(form: FlaskForm) -> None:
     """For small forms that redirect back to their page: show their validation errors as messages."""
     for errors in form.errors.values():
         flash(" ".join(str(error) for error in errors), "error")
+
+
+def https_only(form, field: Field) -> None:
+    """WTForms validator: a web address the hint says starts with https:// must start with it (http:// links
+    are refused with a clear message rather than accepted against the hint)."""
+    if field.data and not field.data.strip().lower().startswith("https://"):
+        raise ValidationError(_l("The address must start with https:// (a secure connection); an address "
+                                 "starting with http:// or without the scheme is not accepted."))
+
+
+# A date typed as the hint says (AAAA-KK-PP / YYYY-MM-DD): a browser's date picker shows its own locale's order
+# (mm/dd/yyyy, dd.mm.yyyy), which would contradict the hint, so the field is plain text with a pattern.
+ISO_DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
+
+
+class IsoDateField(DateField):
+    """A date field rendered as text (``inputmode=numeric``, ``pattern``) with the hint "Date as YYYY-MM-DD."."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("description", _l("Date as YYYY-MM-DD."))
+        kwargs["render_kw"] = {"pattern": ISO_DATE_PATTERN, "inputmode": "numeric", "autocomplete": "off",
+                               "spellcheck": "false", **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, format="%Y-%m-%d",
+                         invalid_value_message=_l("Write the date as YYYY-MM-DD, for example 2026-05-31."), **kwargs)
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:  # a date in another form: say so, not "required" (DataRequired clears errors)
+            raise StopValidation()
 
 
 class ConfirmForm(Form):

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from labelapp.core.forms import Form
+from labelapp.core.forms import Form, IsoDateField
 from labelapp.criteria.schema import ID_PATTERN, VERSION_PATTERN
 
 
@@ -17,5 +17,4 @@ class OpenRoundForm(Form):
     criteria_version = SelectField(_l("Criteria version"), choices=[], validators=[DataRequired()])
     title = StringField(_l("Name of the round"), validators=[DataRequired(), Length(max=200)],
                         description=_l("For example: Label round 2026"))
-    closes_on = DateField(_l("Applications close on"), validators=[DataRequired()],
-                          description=_l("Date as YYYY-MM-DD."))
+    closes_on = IsoDateField(_l("Applications close on"), validators=[DataRequired()])

@@ -1,6 +1,8 @@
 """Label pages: the coordinator records decisions, looks at the outgoing e-mails and releases them together,
 revokes a label or closes its review; the municipality appeals."""
 
+import datetime as dt
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -158,7 +160,11 @@ def _transition_error(error: LabelTransitionError):
 def _appeal_section(application, user) -> dict | None:
     appeal = appeals.appeal_of(application)
     deadline = appeals.deadline(application) if can_appeal(user, application) else None
-    return {"appeal": appeal, "deadline": deadline, "form": AppealForm()} if appeal or deadline else None
+    if not (appeal or deadline):
+        return None
+    # After the last day the form is gone; the page says when the period ended instead.
+    ended = deadline is not None and dt.date.today() > deadline
+    return {"appeal": appeal, "deadline": deadline, "ended": ended, "form": None if ended else AppealForm()}
 
 
 @detail_section(40, "labels/_detail_decision.html")

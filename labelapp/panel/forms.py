@@ -2,12 +2,12 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from labelapp.auth.models import TIE_LABELS
-from labelapp.core.forms import Form
+from labelapp.core.forms import Form, IsoDateField
 from labelapp.criteria.schema import CriteriaFile
 
 
@@ -15,7 +15,7 @@ class PanelForm(Form):
     # Rendered by hand in panel/panel.html (conflicted assessors are shown, disabled, with the reason).
     members = SelectMultipleField(_l("Assessors"), choices=[], coerce=str, validators=[DataRequired()])
     chair = SelectField(_l("Chair"), choices=[], validators=[DataRequired()])
-    deadline = DateField(_l("Reviews due"), validators=[DataRequired()], description=_l("Date as YYYY-MM-DD."))
+    deadline = IsoDateField(_l("Reviews due"), validators=[DataRequired()])
 
     @classmethod
     def build(cls, candidates, days: int, **kwargs) -> "PanelForm":

@@ -4,8 +4,9 @@ the panel-verified scores."""
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from labelapp.applications.listing import verified_scores_requested
 from labelapp.applications.models import Application
 from labelapp.applications.services import status_changed
 from labelapp.applications.states import Action
@@ -20,6 +21,7 @@ def connect() -> None:
     status_changed.connect(_dismiss_panel_for_appeal)
     evidence_access_requested.connect(_panel_reads_evidence)
     scores_verification_requested.connect(_verify_panel_decisions)
+    verified_scores_requested.connect(_verified_scores)
 
 
 def _dismiss_panel_for_appeal(application: Application, action: Action) -> None:
@@ -27,6 +29,15 @@ def _dismiss_panel_for_appeal(application: Application, action: Action) -> None:
     if action == Action.TO_NEW_PANEL:
         application.panel.clear()
         db.session.flush()
+
+
+def _verified_scores(ids: list[int]) -> dict[int, float | None]:
+    """The combined score of each application's latest panel consolidation (an appeal's new panel counts)."""
+    latest = (select(func.max(PanelDecision.id)).where(PanelDecision.application_id.in_(ids))
+              .group_by(PanelDecision.application_id))
+    decisions = db.session.execute(select(PanelDecision.application_id, PanelDecision.verified)
+                                   .where(PanelDecision.id.in_(latest))).all()
+    return {application_id: (verified or {}).get("combined") for application_id, verified in decisions}
 
 
 def _panel_reads_evidence(assessment, user) -> bool:

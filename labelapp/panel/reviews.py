@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from labelapp.applications.models import Application
@@ -65,10 +65,14 @@ def save(application: Application, user: User, levels: dict[str, tuple[int | Non
     review.recommendation = recommendation if recommendation in RECOMMENDATIONS else ""
     review.comment, review.revision, review.updated_at = comment.strip(), application.revision, utcnow()
     if submit:
-        missing = [c.id for _a, c in criteria.criteria() if review.levels.get(c.id, {}).get("level") is None]
-        if missing or not review.recommendation:
-            raise ReviewError(_("To submit, give a level for every criterion (%(n)d missing) and a recommendation.",
-                                n=len(missing)))
+        missing = [c for _a, c in criteria.criteria() if review.levels.get(c.id, {}).get("level") is None]
+        if missing:  # named, so that the assessor finds them without counting
+            language = str(get_locale())
+            raise ReviewError(ngettext("To submit, give a level for this criterion: %(criteria)s.",
+                                       "To submit, give a level for these %(num)d criteria: %(criteria)s.",
+                                       len(missing), criteria="; ".join(c.title.get(language) for c in missing)))
+        if not review.recommendation:
+            raise ReviewError(_("To submit, choose your recommendation."))
         review.submitted_at = utcnow()
     db.session.flush()
     audit.record("review.submit" if submit else "review.save", "review", review.id,

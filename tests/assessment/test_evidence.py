@@ -132,3 +132,14 @@ def test_the_name_takes_the_extension_of_the_detected_type(app, client, evidence
     with client.get(link) as response:
         assert (response.mimetype, response.headers["Content-Disposition"]) == (
             mimetype, f"attachment; filename={stored_as}")
+
+
+def test_a_link_must_start_with_https_as_its_hint_says(app, client, evidence_url):
+    page = client.get(evidence_url).get_data(as_text=True)
+    assert "Algab https://" in page or "Starts with https://" in page
+    refused = client.post(evidence_url, data={"csrf_token": csrf_token(page), "form": "link", "link-title": "Plan",
+                                              "link-url": "http://vald.example.ee/arengukava"})
+    assert refused.status_code == 422
+    assert "Aadress peab algama https://" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Evidence.id)) is None

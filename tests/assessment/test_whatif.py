@@ -1,5 +1,7 @@
 """What-if under a newer (draft) criteria version, and renewal linking successive labels."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -75,3 +77,13 @@ def test_renewal_links_the_labels_of_successive_cycles(app, users):
         first_label, second_label = db.session.scalars(select(Label).order_by(Label.id)).all()
         assert second_label.previous_label_id == first_label.id
         assert second_label.criteria_version.version == "2026.1"
+
+
+def test_what_if_page_explains_the_verdict_with_the_rule_table(app, client, users, assessment_id):
+    login(client, users["staff"])
+    html = client.get(f"/assessments/{assessment_id}/what-if").get_data(as_text=True)
+    tables = re.findall(r"<caption>Auhinnareeglid versioonis ([^<]+)</caption>(.*?)</table>", html, re.S)
+    assert [version for version, _body in tables] == ["kaasav-omavalitsus 2025.1", "kaasav-omavalitsus 2026.1"]
+    for _version, body in tables:  # one row per rule: overall, each of the six areas, the survey
+        assert body.count('<th scope="row">') >= 7
+        assert "Kaasamise strateegiline juhtimine" in body and "Koondtulemus" in body

@@ -1,5 +1,9 @@
 """The coordinator's criteria page: versions from the database, files on disk read only when asked to."""
 
+import re
+
+from labelapp.criteria import services as criteria_services
+from labelapp.extensions import db
 from tests.support.web import submit
 
 MODIFIED = "The file on disk has been changed since publication."
@@ -96,3 +100,22 @@ def test_a_megabyte_framework_value_is_refused_without_an_error_page(client, log
                       form_page="/admin/criteria/", follow_redirects=True)
     assert response.status_code == 200
     assert "Choose a criteria version from the list" in response.get_data(as_text=True)
+
+
+def test_date_fields_are_text_with_the_format_their_hint_names(app, client, login_as):
+    with app.test_request_context():
+        criteria_services.publish("kaasav-omavalitsus", "2025.1")
+        db.session.commit()
+    login_as("coordinator")
+    html = client.get("/admin/criteria/").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="round-closes_on"[^>]*>', html).group(0)
+    assert 'type="text"' in field and 'pattern="\\d{4}-\\d{2}-\\d{2}"' in field
+    assert 'aria-describedby="round-closes_on-hint"' in field
+    assert '<p class="hint" id="round-closes_on-hint">Kuupäev kujul AAAA-KK-PP.</p>' in html
+    version = re.search(r'<select[^>]*id="round-criteria_version"[^>]*><option value="(\d+)"', html).group(1)
+    refused = submit(client, "/admin/criteria/rounds", {"round-criteria_version": version, "round-title": "Round",
+                                                         "round-closes_on": "31.05.2030"},
+                     form_page="/admin/criteria/")
+    assert refused.status_code == 422
+    body = refused.get_data(as_text=True)
+    assert "Kirjutage kuupäev kujul AAAA-KK-PP, näiteks 2026-05-31." in body, body[body.find("error-summary"):][:800]

@@ -102,3 +102,17 @@ def test_appeal_after_the_period_is_refused(app, users, declined):
         late = appeals.deadline(application) + dt.timedelta(days=1)
         with pytest.raises(appeals.AppealError):
             appeals.file(application, find_user(users["staff"]), "Too late to appeal now.", today=late)
+
+
+def test_appeal_form_is_replaced_by_the_end_date_after_the_period(app, users, declined):
+    url = f"/applications/{declined}"
+    staff = staff_client(app, users)
+    assert 'action="' + url + '/appeal"' in staff.get(url).get_data(as_text=True)
+    app.config["APPEAL_DAYS"] = -1  # the period ended yesterday
+    with app.test_request_context():
+        ended = appeals.deadline(db.session.get(Application, declined))
+    html = staff.get(url).get_data(as_text=True)
+    assert 'action="' + url + '/appeal"' not in html
+    with app.test_request_context("/", headers={"Accept-Language": "et"}):
+        from flask_babel import format_date
+        assert f"Selle otsuse vaidlustamise tähtaeg lõppes {format_date(ended, 'long')}." in html

@@ -164,3 +164,22 @@ def test_review_service_refuses_non_members(app, setup, users):
         criteria = assessment_services.criteria_of(application.assessment)
         with pytest.raises(reviews.ReviewError):
             reviews.save(application, find_user(setup["assessors"][1]), {}, "award", "", criteria)
+
+
+def test_submitting_a_review_names_the_criteria_still_without_a_level(app, setup):
+    with app.test_request_context(headers={"Accept-Language": "et"}):
+        application = db.session.get(Application, setup["application"])
+        members = [find_user(email) for email in setup["assessors"][:2]]
+        panel.assign(application, members, members[0], dt.date.today() + dt.timedelta(days=9))
+        criteria = assessment_services.criteria_of(application.assessment)
+        everything = [c for _a, c in criteria.criteria()]
+        levels = {c.id: (2, "") for c in everything[1:]}
+        with pytest.raises(reviews.ReviewError) as refused:
+            reviews.save(application, find_user(setup["assessors"][0]), levels, "award", "", criteria, submit=True)
+        assert str(refused.value) == ("Esitamiseks andke tase sellele kriteeriumile: "
+                                      f"{everything[0].title.get('et')}.")
+        levels.pop(everything[-1].id)
+        with pytest.raises(reviews.ReviewError) as refused:
+            reviews.save(application, find_user(setup["assessors"][0]), levels, "award", "", criteria, submit=True)
+        assert everything[0].title.get("et") in str(refused.value)
+        assert everything[-1].title.get("et") in str(refused.value) and "puudu" not in str(refused.value)

@@ -165,3 +165,10 @@ def test_registry_page_in_estonian_names_the_choices_in_words(client):
 def test_registry_page_ignores_parameters_it_does_not_read(client):
     """Links shared with tracking parameters (utm_source …) still open the registry."""
     assert client.get("/registry?utm_source=newsletter&fbclid=abc").status_code == 200
+
+
+def test_verify_page_of_a_revoked_label_says_when_it_was_revoked_not_valid_until(app, client, labels):
+    revoked = client.get(f"/verify/{labels['0793']}").get_data(as_text=True)
+    assert "Kehtib kuni" not in revoked and "tühistati" in revoked
+    valid = client.get(f"/verify/{labels['0784']}").get_data(as_text=True)
+    assert "Kehtib kuni" in valid
