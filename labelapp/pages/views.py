@@ -11,6 +11,7 @@ from labelapp.auth.permissions import access, authenticated, public
 from labelapp.core.models import AuditEntry, OutboxMessage, OutboxStatus
 from labelapp.core.urls import safe_next
 from labelapp.extensions import db
+from labelapp.pages import wording
 from labelapp.pages.rules import can_manage_outbox, can_read_audit_log, sees_short_panels
 from labelapp.panel import size
 
@@ -107,6 +108,8 @@ def audit_log():
     page = db.paginate(query, per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False)
     object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type))
     return render_template("pages/audit.html", page=page, filters=filters, object_types=list(object_types),
+                           action_words=wording.action_words, object_type_words=wording.object_type_words,
+                           actor_words=wording.actor_words,
                            bad_dates=(filters["since"] and not since) or (filters["until"] and not until))
 
 
