@@ -46,13 +46,17 @@ def enum_values() -> set[str]:
 
 
 class _Text(HTMLParser):
-    def __init__(self):
+    def __init__(self, skip_language: str | None):
         super().__init__(convert_charrefs=True)
+        self.skip_language = skip_language
         self.skipping: list[str] = []
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED_ELEMENTS and tag not in VOID:
+        if tag in VOID:
+            return
+        if tag in SKIPPED_ELEMENTS or (self.skip_language and dict(attrs).get("lang") == self.skip_language) \
+                or self.skipping:
             self.skipping.append(tag)
 
     def handle_endtag(self, tag):
@@ -64,8 +68,10 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def readable_text(html: str) -> str:
-    parser = _Text()
+def readable_text(html: str, skip_language: str | None = None) -> str:
+    """The text a person reads; ``skip_language`` leaves out elements marked as in that language (the English
+    half of a bilingual e-mail subject on an Estonian page, ``<span lang="en">``)."""
+    parser = _Text(skip_language)
     parser.feed(html)
     parser.close()
     return " ".join(" ".join(parser.parts).split())
