@@ -45,7 +45,7 @@ install-dev: $(VENV)/.installed-dev translations
 translations: $(MO)
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".venv .git .venv-security" -o labelapp/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs=".venv .git .venv-security" -o labelapp/translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i labelapp/translations/messages.pot -d labelapp/translations --no-fuzzy-matching --width 120
 
 db: install

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from blinker import Namespace
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from labelapp.applications.models import Application
 from labelapp.assessment import services as assessment_services
@@ -33,14 +34,17 @@ def screening_checks(application: Application) -> list[Check]:
     survey = application.survey_result
     checks = [
         Check("complete", not gaps.unanswered,
-              _("%(n)d criteria unanswered", n=len(gaps.unanswered)) if gaps.unanswered else _("all answered")),
+              ngettext("%(num)d criterion unanswered", "%(num)d criteria unanswered", len(gaps.unanswered))
+              if gaps.unanswered else _("all answered")),
         Check("evidence", not gaps.evidence_needed,
-              _("%(n)d criteria lack required evidence", n=len(gaps.evidence_needed)) if gaps.evidence_needed
+              ngettext("%(num)d criterion lacks required evidence", "%(num)d criteria lack required evidence",
+                       len(gaps.evidence_needed)) if gaps.evidence_needed
               else _("evidence present where required")),
         Check("survey", survey is not None and survey.n >= rule.min_sample,
               _("no survey data") if survey is None else
-              _("%(year)d survey: %(n)d respondents (minimum %(min)d)", year=survey.wave.year, n=survey.n,
-                min=rule.min_sample)),
+              ngettext("%(year)d survey: %(num)d respondent (minimum %(min)d)",
+                       "%(year)d survey: %(num)d respondents (minimum %(min)d)", survey.n, year=survey.wave.year,
+                       min=rule.min_sample)),
     ]
     for _receiver, check in screening_checks_requested.send(application):
         if check is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from labelapp.assessment.models import Answer, Assessment, AssessmentStatus, Evidence, EvidenceKind
@@ -76,11 +77,12 @@ class CarryOverPlan:
     to_answer: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     evidence: int = 0
+    source_criteria: CriteriaFile | None = None  # names the dropped criteria, which the new version lacks
 
 
 def carry_over_plan(source: Assessment, criteria: CriteriaFile) -> CarryOverPlan:
     old_answers = {cid: a for cid, a in answers_of(source).items() if a.level is not None}
-    plan = CarryOverPlan(source)
+    plan = CarryOverPlan(source, source_criteria=criteria_of(source))
     for _area, criterion in criteria.criteria():
         (plan.carried if criterion.id in old_answers else plan.to_answer).append(criterion.id)
     new_ids = {c.id for _, c in criteria.criteria()}
@@ -273,8 +275,11 @@ def submit(assessment: Assessment, user) -> None:
     _require_draft(assessment)
     gaps = missing(assessment, criteria_of(assessment))
     if not gaps.empty:
-        raise AssessmentError(_("The assessment is not complete: %(n)d criteria unanswered, %(m)d without "
-                                "required evidence.", n=len(gaps.unanswered), m=len(gaps.evidence_needed)))
+        raise AssessmentError(_("The assessment is not complete: %(unanswered)s, %(evidence)s.",
+                                unanswered=ngettext("%(num)d criterion unanswered", "%(num)d criteria unanswered",
+                                                    len(gaps.unanswered)),
+                                evidence=ngettext("%(num)d without required evidence",
+                                                  "%(num)d without required evidence", len(gaps.evidence_needed))))
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.submitted_at = utcnow()
     assessment.version += 1

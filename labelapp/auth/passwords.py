@@ -12,6 +12,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 MAX_LENGTH = 256
 _dummy_hashes: dict[tuple[int, int, int], str] = {}
@@ -56,9 +57,9 @@ def policy_problem(password: str, email: str = "") -> str | None:
     """Why ``password`` is not acceptable, or None."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        return _("Use at least %(n)d characters.", n=minimum)
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", minimum)
     if len(password) > MAX_LENGTH:
-        return _("Use at most %(n)d characters.", n=MAX_LENGTH)
+        return ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_LENGTH)
     if email and password.lower() in (email.lower(), email.lower().partition("@")[0]):
         return _("Do not use your e-mail address as the password.")
     if is_common(password):

@@ -4,8 +4,10 @@ import re
 from collections.abc import Callable
 
 from flask import flash, g
+from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from werkzeug.datastructures import FileStorage
 from wtforms import DateField, Field, PasswordField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
@@ -50,11 +52,46 @@ def plain_text(form, field: Field) -> None:
                                      "remove it and try again.", char=char))
 
 
+# WTForms' messages that its own Estonian catalogue leaves empty or marks fuzzy (so they were shown in English,
+# "'3' is not a valid choice for this field."): they are in this app's catalogue, which ``FormTranslations``
+# asks first. Never called for their value; listed so that ``make extract-messages`` finds them.
+WTFORMS_MESSAGES = (
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+    _l("Choices cannot be None."),
+    _l("Not a valid time value."),
+    _l("Not a valid week value."),
+    lazy_ngettext("'%(value)s' is not a valid choice for this field.",
+                  "'%(value)s' are not valid choices for this field.", 1),
+    lazy_ngettext("Field must be exactly %(max)d character long.", "Field must be exactly %(max)d characters long.", 1),
+)
+
+
+class FormTranslations:
+    """Translations of WTForms' messages: this app's catalogue (Flask-Babel) where it has the message, else
+    WTForms' own catalogue for the page's language (Flask-WTF's I18N)."""
+
+    def gettext(self, string: str) -> str:
+        translated = get_translations().gettext(string)
+        return translated if translated != string else wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        translated = get_translations().ngettext(singular, plural, n)
+        return translated if translated not in (singular, plural) else wtforms_translations.ngettext(singular,
+                                                                                                      plural, n)
+
+
+FORM_TRANSLATIONS = FormTranslations()
+
+
 class Form(FlaskForm):
     """The base of every form in the app: all its fields refuse control characters (``plain_text``), shown on
     the field with 422. ``tests/core/test_forms.py`` checks that no form is built on FlaskForm directly."""
 
     class Meta:
+        def get_translations(self, form):
+            return FORM_TRANSLATIONS
+
         def bind_field(self, form, unbound_field, options):
             # A prefixed form's CSRF field keeps the name ``csrf_token`` (and a prefixed id, unique on the page):
             # CSRFProtect checks that name for every request, and scanners that look for a token by its name

@@ -27,6 +27,7 @@ _NEW = "outbox_new"
 _LINK = re.compile(r"https?://", re.IGNORECASE)
 DROPPED_BODY = "(body removed once sent: it held links)"
 _COMMITTED = "outbox_committed"
+SUBJECT_LENGTH = 255  # OutboxMessage.subject
 
 
 def absolute_link(endpoint: str, **values) -> str:
@@ -39,10 +40,19 @@ def absolute_link(endpoint: str, **values) -> str:
 
 def queue_bilingual(to_address: str, subject, template: str, subject_detail: str = "", **context) -> OutboxMessage:
     """Queue a message rendered from ``template`` in Estonian, then English in the same e-mail (people read
-    Estonian first); ``subject`` is a lazy text, given in Estonian, followed by ``subject_detail``."""
-    with force_locale("et"):
-        subject_text = str(subject) + (f": {subject_detail}" if subject_detail else "")
-    return queue(to_address, subject_text, render_bilingual(template, **context))
+    Estonian first); ``subject`` is a lazy text, given as "Estonian / English", followed by ``subject_detail``."""
+    return queue(to_address, bilingual_subject(subject, subject_detail), render_bilingual(template, **context))
+
+
+def bilingual_subject(subject, detail: str = "") -> str:
+    """"Estonian / English: detail" (a lazy text in both languages), cut to fit the outbox's subject column."""
+    texts = []
+    for locale in ("et", "en"):
+        with force_locale(locale):
+            texts.append(str(subject))
+    text = texts[0] if texts[0] == texts[1] else " / ".join(texts)
+    text += f": {detail}" if detail else ""
+    return text if len(text) <= SUBJECT_LENGTH else text[:SUBJECT_LENGTH - 1] + "…"
 
 
 def render_bilingual(template: str, **context) -> str:

@@ -1,9 +1,10 @@
 """Names every template can use."""
 
+import datetime as dt
 import json
 
 from flask import Flask, current_app, request
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 
 from labelapp.core import charts
 from labelapp.core.uploads import human_size
@@ -23,7 +24,22 @@ def pairs(items, *names: str) -> list[tuple]:
     return [tuple(get(item, name) for name in names) for item in items]
 
 
+# Estonian says "until 1 December" with the month in the terminative case: "kehtib 1. detsembrini 2028".
+MONTHS_TERMINATIVE_ET = ("jaanuarini", "veebruarini", "märtsini", "aprillini", "maini", "juunini", "juulini",
+                         "augustini", "septembrini", "oktoobrini", "novembrini", "detsembrini")
+
+
+def until_date(value: dt.date) -> str:
+    """The end of a period as a phrase reads it in the page's language: "1. detsembrini 2028" (so that
+    "kehtib %(date)s" reads "kehtib 1. detsembrini 2028"), "1 December 2028" in English. Day, month names and year come
+    from Babel's locale data; only the month's case is this table."""
+    if str(get_locale()) == "et":
+        return f"{format_date(value, 'd.')} {MONTHS_TERMINATIVE_ET[value.month - 1]} {format_date(value, 'y')}"
+    return format_date(value, "d MMMM y")  # as the issue asks: "1 December 2028" (the "en" locale is US-style)
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(until_date, "until_date")
     app.add_template_filter(human_size, "filesize")
     app.add_template_filter(readable_json, "readable_json")
     app.add_template_global(charts.shares, "share_chart")

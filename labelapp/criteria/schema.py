@@ -84,7 +84,13 @@ class SurveyRule(Strict):
 class LabelLevel(Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: Text
+    # The level's short name where a person reads it (registry, certificate, e-mails): "kuldtase" / "gold".
+    # Required in files (cross_check); versions published before it existed show their title instead.
+    name: Text | None = None
     min_score: float = Field(ge=0, le=100)
+
+    def display_name(self, language: str) -> str:
+        return (self.name or self.title).get(language)
 
 
 class AwardRules(Strict):
@@ -173,6 +179,10 @@ def cross_check(data: CriteriaFile) -> list[tuple[str, str]]:
     if rules.self_weight + rules.survey_weight <= 0:
         problems.append(("award_rules", "self_weight and survey_weight must not both be 0"))
     level_ids = [level.id for level in rules.levels]
+    for n, level in enumerate(rules.levels):
+        if level.name is None:
+            problems.append((f"award_rules.levels[{n}].name", "a name in Estonian and English is required "
+                                                              "(et, en), e.g. {et: kuldtase, en: gold}"))
     if len(set(level_ids)) != len(level_ids):
         problems.append(("award_rules.levels", f"duplicate label level ids {level_ids}"))
     minimums = [level.min_score for level in rules.levels]

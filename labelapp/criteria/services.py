@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from labelapp.core import audit
 from labelapp.core.errors import DomainError
 from labelapp.criteria.loader import CriteriaFileError, discover, read
 from labelapp.criteria.models import CriteriaVersion, Round, RoundStatus, VersionStatus
-from labelapp.criteria.schema import ID_PATTERN, VERSION_PATTERN, CriteriaFile
+from labelapp.criteria.schema import ID_PATTERN, VERSION_PATTERN, CriteriaFile, LabelLevel
 from labelapp.extensions import db
 
 
@@ -163,6 +163,31 @@ def load(stored: CriteriaVersion) -> CriteriaFile:
     if stored.content_hash not in _parsed:
         _parsed[stored.content_hash] = CriteriaFile.model_validate(stored.content)
     return _parsed[stored.content_hash]
+
+
+def level_names() -> dict[str, LabelLevel]:
+    """Every label level id of the published and retired versions with its level (a newer version's name
+    wins); read once per request. Ids stay in URLs and the API; people read ``display_name``."""
+    if has_request_context() and "criteria_level_names" in g:
+        return g.criteria_level_names
+    names: dict[str, LabelLevel] = {}
+    for version_id, content_hash in db.session.execute(
+            select(CriteriaVersion.id, CriteriaVersion.content_hash).order_by(CriteriaVersion.id)).all():
+        if content_hash not in _parsed:
+            load(db.session.get(CriteriaVersion, version_id))
+        names.update({level.id: level for level in _parsed[content_hash].award_rules.levels})
+    if has_request_context():
+        g.criteria_level_names = names
+    return names
+
+
+def level_name(level_id: str | None, language: str) -> str:
+    """The name of a label level in ``language`` ("kuldtase" for ``gold``); an id no version knows is shown as
+    it is, as there is nothing better to say."""
+    if not level_id:
+        return ""
+    level = level_names().get(level_id)
+    return level.display_name(language) if level else level_id
 
 
 # --- rounds ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Coordinator pages: criteria versions and their status, publishing, and application rounds."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +16,12 @@ from labelapp.criteria.rules import can_manage_criteria
 from labelapp.extensions import db
 
 bp = Blueprint("criteria", __name__, url_prefix="/admin/criteria")
+
+
+@bp.app_template_global("level_name")
+def level_name(level_id: str | None) -> str:
+    """A label level's name in the page's (or e-mail part's) language, for every template."""
+    return services.level_name(level_id, str(get_locale()))
 
 
 def _round_form() -> OpenRoundForm:

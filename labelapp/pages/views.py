@@ -14,6 +14,7 @@ from labelapp.core.urls import safe_next
 from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
 from labelapp.pages import dashboard as work
+from labelapp.pages import wording
 from labelapp.pages.rules import can_manage_outbox, can_read_audit_log, sees_short_panels
 from labelapp.panel import size
 
@@ -126,6 +127,8 @@ def audit_log():
     page = db.paginate(query, per_page=current_app.config["AUDIT_PAGE_SIZE"], error_out=False)
     object_types = db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type))
     return render_template("pages/audit.html", page=page, filters=filters, object_types=list(object_types),
+                           action_words=wording.action_words, object_type_words=wording.object_type_words,
+                           actor_words=wording.actor_words,
                            bad_dates=(filters["since"] and not since) or (filters["until"] and not until))
 
 

@@ -156,8 +156,9 @@ def consolidate(application: Application, chair: User, levels: dict[str, tuple[i
     flagged = spreads(reviews, criteria)
     unexplained = [cid for cid, spread in flagged.items() if spread.flagged and not levels[cid][1].strip()]
     if unexplained:
-        raise ReviewError(_("Explain the panel level where the reviews disagree: %(ids)s",
-                            ids=", ".join(unexplained)))
+        language = str(get_locale())
+        raise ReviewError(_("Explain the panel level where the reviews disagree: %(titles)s",
+                            titles=", ".join(criteria.criterion(cid).title.get(language) for cid in unexplained)))
     verified = score(criteria, {cid: level for cid, (level, _r) in levels.items()},
                      application.snapshot["inputs"]["survey"])
     decision = PanelDecision(application_id=application.id, recommendation=recommendation, reasons=reasons.strip(),

@@ -11,6 +11,7 @@ import datetime as dt
 
 from flask import url_for
 
+from labelapp.criteria import services as criteria_services
 from labelapp.labels.models import Label
 from labelapp.registry import issuer, jsonld, proofs, statuslist
 
@@ -34,7 +35,8 @@ def document(label: Label) -> dict:
     """The unsigned OpenBadgeCredential of ``label``."""
     place = label.municipality
     version = label.criteria_version
-    level = f" ({label.level})" if label.level else ""
+    # The level by its name (the credential's texts are English), never its id: "(level: gold)".
+    level = f" (level: {criteria_services.level_name(label.level, 'en')})" if label.level else ""
     return {
         "@context": [jsonld.VC_V2, jsonld.OB_V3],
         "id": url_for("api.credential", public_id=label.public_id, _external=True),

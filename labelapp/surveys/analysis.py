@@ -156,7 +156,8 @@ class _Places:
         for key, rows in missing["_line"].groupby(keys, sort=False):
             given = dict(zip(columns, key, strict=True))
             lines = rows.tolist()
-            more = _(" (and %(n)d more rows)", n=len(lines) - 1) if len(lines) > 1 else ""
+            more = (ngettext(" (and %(num)d more row)", " (and %(num)d more rows)", len(lines) - 1)
+                    if len(lines) > 1 else "")
             if given.get("code"):
                 what, column, value, suggestions = _("not a known municipality code"), "code", given["code"], []
             elif given.get("municipality"):
@@ -298,7 +299,8 @@ class _Respondents:
         blank = meaning == ""
         unknown = meaning == "?"
         for value, rows in part.loc[unknown].groupby("answer", sort=False, observed=True)["_line"]:
-            more = _(" (and %(n)d more rows)", n=len(rows) - 1) if len(rows) > 1 else ""
+            more = (ngettext(" (and %(num)d more row)", " (and %(num)d more rows)", len(rows) - 1)
+                    if len(rows) > 1 else "")
             self.report.error(_("not an answer on the national scale; accepted: %(answers)s",
                                 answers=ACCEPTED_ANSWERS) + more,
                               int(rows.iloc[0]), self.headers["answer"], value)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from blinker import Namespace
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -183,7 +184,9 @@ def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = N
                                   "to supersede it; the old data stays in the history.", year=year))
     report = preview(staged, shape, mapping, progress)
     if not report.ok:
-        raise SurveyImportError(_("The file has %(n)d errors; nothing was imported.", n=report.error_count), report)
+        message = ngettext("The file has %(num)d error; nothing was imported.",
+                           "The file has %(num)d errors; nothing was imported.", report.error_count)
+        raise SurveyImportError(message, report)
     actor = current_user._get_current_object() if current_user and current_user.is_authenticated else None
     _indicator, min_sample = survey_rule()
     wave = SurveyWave(year=year, source=source.strip(), shape=report.shape, origin=staged.origin[:2000],

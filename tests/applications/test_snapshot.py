@@ -48,7 +48,7 @@ def criteria_files(draw) -> CriteriaFile:
                        "min_sample": draw(st.integers(1, 200)),
                        "when_missing": draw(st.sampled_from(["fail", "self_only", "panel_decides"]))},
             "validity_months": draw(st.integers(1, 120)),
-            "levels": [{"id": f"level{n}", "title": text(f"Level {n}"), "min_score": m}
+            "levels": [{"id": f"level{n}", "title": text(f"Level {n}"), "name": text(f"level {n}"), "min_score": m}
                        for n, m in enumerate(minimums)]},
     }
     criteria = CriteriaFile.model_validate(data)

@@ -183,6 +183,7 @@ def test_carry_over_into_a_newer_version(app, client, users):
     login(client, users["staff"])
     page = client.get("/assessments/start").get_data(as_text=True)
     assert "Noorte osalemine" in page  # the new criterion is listed as to be answered anew
+    assert "Kasutajate tagasiside" in page and "services.feedback" not in page  # the dropped one, by its title
     assert submit(client, "/assessments/start", {"carry_over": "y"}).status_code == 302
     with app.app_context():
         second = db.session.scalars(select(Assessment).order_by(Assessment.id.desc())).first()

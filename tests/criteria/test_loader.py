@@ -53,6 +53,8 @@ BROKEN = [
     ("areas/4/weight", 0, "areas[4].weight", "greater than 0"),
     ("areas/0/criteria/0/evidence_from_level", 4, "areas[0].criteria[0].evidence_from_level", "above the highest"),
     ("award_rules/levels/1/min_score", 40, "award_rules.levels", "must rise"),
+    ("award_rules/levels/0/name", DELETE, "award_rules.levels[0].name", "a name in Estonian and English"),
+    ("award_rules/levels/1/name/en", "  ", "award_rules.levels[1].name.en", "blank"),
     ("award_rules/self_weight", 0, "award_rules", "must not both be 0"),
     ("areas/0/criteria/0/wieght", 1, "areas[0].criteria[0].wieght", "not a known field"),
     ("award_rules/validity_months", "two years", "award_rules.validity_months", "valid integer"),
@@ -119,3 +121,19 @@ def test_content_published_before_the_panel_rule_still_validates_with_a_minimum_
     content = parse(FIRST, FIRST.read_bytes()).model_dump(mode="json")
     del content["panel"]
     assert CriteriaFile.model_validate(content).panel.min_assessors == 2
+
+
+def test_a_version_published_before_level_names_shows_its_level_title():
+    """Stored content published before ``name`` existed still loads (no cross-check on stored content)."""
+    document = shipped()
+    for level in document["award_rules"]["levels"]:
+        del level["name"]
+    level = CriteriaFile.model_validate(document).award_rules.levels[1]
+    assert (level.display_name("et"), level.display_name("en")) == ("Kaasav omavalitsus – kuldtase",
+                                                                     "Inclusive municipality – gold")
+
+
+def test_shipped_level_names():
+    levels = read(FIRST).data.award_rules.levels
+    assert [(lv.id, lv.display_name("et"), lv.display_name("en")) for lv in levels] == [
+        ("label", "põhitase", "standard"), ("gold", "kuldtase", "gold")]

@@ -102,6 +102,9 @@ def test_reviews_are_hidden_until_ones_own_is_submitted_and_chair_consolidates(a
         data[field] = "2"
     refused = clients[a].post(consolidate, data=data)  # levels 1 and 3 disagree: reasons are required
     assert refused.status_code == 422
+    refusal = refused.get_data(as_text=True)  # the criteria are named by their titles, never their ids
+    assert "Põhjendage komisjoni taset seal, kus hinnangud lahknevad: Kaasamise põhimõtted, " in refusal
+    assert "strategy.principles" not in refusal
     for field in re.findall(r'name="(reason-[^"]+)"', page):
         data[field] = "Panel agreed on the middle level."
     coordinator = client

@@ -113,7 +113,7 @@ def test_answers_are_public_only_when_the_municipality_publishes_them(app, clien
     from labelapp.applications.models import Application
     from tests.support.web import login, submit
 
-    assert "About strategy.principles" not in client.get("/registry/0784").get_data(as_text=True)
+    assert "About Engagement principles" not in client.get("/registry/0784").get_data(as_text=True)
     with app.app_context():
         staff_email = db.session.scalar(select(Application).join(Application.municipality)
                                         .where(Application.municipality.has(code="0784"))).created_by_id
@@ -125,9 +125,9 @@ def test_answers_are_public_only_when_the_municipality_publishes_them(app, clien
     login(staff, staff_email)
     url = f"/applications/{application_id}"
     submit(staff, url + "/publish", {"publish": "yes"}, form_page=url)
-    assert "About strategy.principles" in client.get("/registry/0784").get_data(as_text=True)
+    assert "About Engagement principles" in client.get("/registry/0784").get_data(as_text=True)
     submit(staff, url + "/publish", {"publish": "no"}, form_page=url)
-    assert "About strategy.principles" not in client.get("/registry/0784").get_data(as_text=True)
+    assert "About Engagement principles" not in client.get("/registry/0784").get_data(as_text=True)
 
 
 def test_one_label_is_counted_in_the_singular(app, client, users):

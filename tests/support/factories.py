@@ -67,7 +67,7 @@ def filled_assessment(user: User, round_, level: int = 1, with_evidence: bool = 
     assessment = assessment_services.start(user.municipality, round_, user)
     criteria = assessment_services.criteria_of(assessment)
     for area in criteria.areas:
-        assessment_services.save_area(assessment, area, {c.id: (level, f"About {c.id}") for c in area.criteria},
+        assessment_services.save_area(assessment, area, {c.id: (level, f"About {c.title.en}") for c in area.criteria},
                                       assessment.version, user)
     if with_evidence:
         for _area, criterion in criteria.criteria():
