@@ -20,6 +20,19 @@ for _name, _function in words.FILTERS.items():  # indicator, shape, role and sub
     staff_bp.add_app_template_filter(_function, _name)
 
 
+def _raise_upload_limit():
+    """A coordinator's survey upload may be up to SURVEY_MAX_BYTES. The limit is raised before any other hook
+    runs: CSRFProtect reads the form (and so the body) in its own before-request hook, under the limit in force
+    then, and would answer 413 before the view runs. Everyone else keeps the app-wide MAX_CONTENT_LENGTH."""
+    if request.endpoint == "surveys.start_import" and request.method == "POST" and can_import_surveys(current_user):
+        request.max_content_length = current_app.config["SURVEY_MAX_BYTES"] + 1024 * 1024
+
+
+@bp.record_once
+def _install_upload_limit(state) -> None:
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_upload_limit)
+
+
 @staff_bp.route("/survey")
 @access(is_staff)
 def mine():
@@ -39,8 +52,6 @@ def index():
 @bp.route("/import", methods=["GET", "POST"])
 @access(can_import_surveys)
 def start_import():
-    # Survey files may be larger than evidence files; the limit is raised for this request only.
-    request.max_content_length = current_app.config["SURVEY_MAX_BYTES"] + 1024 * 1024
     form = ImportForm()
     if form.validate_on_submit():
         try:
