@@ -200,14 +200,16 @@ def _check_numbers(report: Report, part: pd.DataFrame, column: str, values: pd.S
 
 def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str | None = None,
             mapping: dict[str, str] | None = None, indicator: str = "engagement_satisfaction",
-            min_sample: int = 30, progress: Callable[[int], None] | None = None) -> Report:
-    """Read and check every row; aggregate respondent-level rows; return the report (results only if ok)."""
+            min_sample: int = 30, progress: Callable[[int], None] | None = None,
+            parsed: reader.Parsed | None = None) -> Report:
+    """Check every row; aggregate respondent-level rows; return the report (results only if ok). ``parsed`` is
+    the file as read at staging (reader.parse); without it the file is read now."""
     report = Report(origin)
-    try:
-        layout = reader.detect(path, mapping)
-    except reader.FormatError as exc:
-        report.error(str(exc))
+    parsed = parsed or reader.parse(path)
+    if parsed.error is not None:
+        report.error(parsed.error)
         return report
+    layout = reader.with_roles(parsed, mapping)
     report.layout = layout
     for headers in layout.ambiguous:
         report.error(_("the columns %(columns)s all hold answers on the national scale; choose which one is the "
@@ -231,7 +233,7 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
     collect = _Respondents(report, headers, places) if report.shape == "respondents" else \
         _Aggregated(report, headers, places, indicator)
     try:
-        for part in reader.chunks(path, layout):
+        for part in reader.parsed_chunks(parsed, layout):
             report.rows += len(part)
             collect.add(part)
             if progress:

@@ -59,12 +59,19 @@ def import_command(source, year, shape, dry_run, description, maps, supersede):
     """Import a survey file (CSV, XLSX, ODS) from PATH or an https:// URL; exit 1 on any error."""
     mapping = _mapping(maps)
     try:
-        staged = services.stage_url(source) if "://" in source else services.stage_path(Path(source))
+        if "://" in source:
+            staged = services.stage_url(source)
+        else:
+            size = Path(source).stat().st_size
+            with _bar(size, "Reading the file", size) as bar:
+                staged = services.stage_path(Path(source), progress=bar.update)
     except (services.SurveyImportError, OSError) as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from exc
     try:
-        with click.progressbar(length=_line_count(staged.path), label="Checking rows", file=sys.stderr) as bar:
+        with _bar(staged.size, "Parsing", staged.size) as bar:
+            table = services.parsed(staged, progress=bar.update).frame
+        with _bar(len(table) if table is not None else 0, "Checking rows", staged.size) as bar:
             progress = bar.update
             if dry_run:
                 report = services.preview(staged, shape, mapping, progress)
@@ -88,13 +95,12 @@ def import_command(source, year, shape, dry_run, description, maps, supersede):
     click.echo(f"Imported wave {wave.year} (#{wave.id}): {wave.rows} rows, {len(wave.results)} results.")
 
 
-def _line_count(path: Path) -> int:
-    """Lines in the file (an upper bound of its rows) for the progress bar."""
-    count = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            count += chunk.count(b"\n")
-    return max(count, 1)
+PROGRESS_FROM_BYTES = 4 * 1024 * 1024  # smaller files are read in a moment: no progress bars
+
+
+def _bar(length: int, label: str, size: int):
+    """A progress bar on standard error when the file is over a few MB; otherwise one that shows nothing."""
+    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr, hidden=size <= PROGRESS_FROM_BYTES)
 
 
 def _write_results(results) -> None:

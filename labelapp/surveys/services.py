@@ -25,7 +25,7 @@ from labelapp.surveys.models import SurveyResult, SurveyWave
 from labelapp.surveys.names import MunicipalityMatcher, Place
 
 if TYPE_CHECKING:  # pandas is imported only by a command or page that reads a survey file
-    from labelapp.surveys import analysis
+    from labelapp.surveys import analysis, reader
 
 STAGING = "survey-staging"
 uploads.register_folder(STAGING, None)  # every staged file is temporary: `flask maintenance sweep` removes old ones
@@ -52,6 +52,12 @@ class Staged:
     size: int
     options: dict = field(default_factory=dict)  # what the coordinator chose: year, description, shape, mapping
     owned: bool = True  # a staged copy we may delete; False for a local file read in place (command line)
+    parsed: reader.Parsed | None = field(default=None, repr=False)  # the file as read once (see parsed())
+
+    @property
+    def cache(self) -> Path:
+        """Where the parsed table of a staged copy is kept (pickled), beside it."""
+        return self.path.with_suffix(".parsed")
 
     def save_options(self) -> None:
         self.path.with_suffix(".json").write_text(json.dumps({"origin": self.origin, "sha256": self.sha256,
@@ -88,6 +94,7 @@ def _finish_staging(token: str, origin: str) -> Staged:
             digest.update(chunk)
     staged = Staged(token, path, origin, digest.hexdigest(), path.stat().st_size)
     staged.save_options()
+    parsed(staged)  # the one time the file is parsed
     return staged
 
 
@@ -126,13 +133,45 @@ def stage_url(url: str) -> Staged:
     return _finish_staging(token, final)
 
 
-def stage_path(path: Path) -> Staged:
-    """A local file (command line), read where it is: no copy is made and it is never deleted."""
+def stage_path(path: Path, progress=None) -> Staged:
+    """A local file (command line), read where it is: no copy is made and it is never deleted. ``progress`` is
+    called with the bytes hashed."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1024 * 1024):
             digest.update(chunk)
+            if progress:
+                progress(len(chunk))
     return Staged("", path, path.name, digest.hexdigest(), path.stat().st_size, owned=False)
+
+
+def parsed(staged: Staged, progress=None) -> reader.Parsed:
+    """The staged file read once (reader.parse): kept on the object and, for a staged copy, pickled beside it,
+    so that the preview, each reload, a new mapping and the import reuse it."""
+    if staged.parsed is None:
+        import pickle
+
+        from labelapp.surveys import reader
+
+        if staged.owned and staged.cache.exists():
+            with staged.cache.open("rb") as handle:
+                staged.parsed = pickle.load(handle)  # noqa: S301  (our own file, in the instance folder)
+        else:
+            staged.parsed = reader.parse(staged.path, progress)
+            if staged.owned:
+                with staged.cache.open("wb") as handle:
+                    pickle.dump(staged.parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return staged.parsed
+
+
+def duplicate_of(staged: Staged) -> SurveyWave | None:
+    """The wave already imported from the same file (same SHA-256), if any."""
+    return db.session.scalar(select(SurveyWave).where(SurveyWave.sha256 == staged.sha256))
+
+
+def duplicate_message(wave: SurveyWave) -> str:
+    return _("This file was already imported on %(date)s as the %(year)d wave (same SHA-256).",
+             date=wave.imported_at.date().isoformat(), year=wave.year)
 
 
 def load_staged(token: str) -> Staged:
@@ -149,6 +188,7 @@ def discard(staged: Staged) -> None:
         return
     staged.path.unlink(missing_ok=True)
     staged.path.with_suffix(".json").unlink(missing_ok=True)
+    staged.cache.unlink(missing_ok=True)
 
 
 def preview(staged: Staged, shape: str | None = None, mapping: dict[str, str] | None = None,
@@ -157,7 +197,7 @@ def preview(staged: Staged, shape: str | None = None, mapping: dict[str, str] | 
     from labelapp.surveys import analysis
 
     return analysis.analyse(staged.path, staged.origin, matcher(), shape=shape, mapping=mapping,
-                            indicator=indicator, min_sample=min_sample, progress=progress)
+                            indicator=indicator, min_sample=min_sample, progress=progress, parsed=parsed(staged))
 
 
 def current_wave(year: int) -> SurveyWave | None:
@@ -173,10 +213,9 @@ def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = N
     A file already imported (same SHA-256) is refused. A year that already has a wave needs ``supersede``;
     the old wave stays in the history, marked as superseded by the new one.
     """
-    duplicate = db.session.scalar(select(SurveyWave).where(SurveyWave.sha256 == staged.sha256))
+    duplicate = duplicate_of(staged)
     if duplicate is not None:
-        raise SurveyImportError(_("This file was already imported on %(date)s as the %(year)d wave (same SHA-256).",
-                                  date=duplicate.imported_at.date().isoformat(), year=duplicate.year))
+        raise SurveyImportError(duplicate_message(duplicate))
     previous = current_wave(year)
     if previous is not None and not supersede:
         raise SurveyImportError(_("The %(year)d wave already exists. To replace it with a corrected file, choose "

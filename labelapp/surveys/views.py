@@ -80,7 +80,9 @@ def preview(token: str):
     staged = _staged(token)
     report = services.preview(staged, staged.options.get("shape"), staged.options.get("mapping"))
     headers = report.layout.headers if report.layout else []
+    duplicate = services.duplicate_of(staged)
     return render_template("surveys/preview.html", staged=staged, report=report, confirm_form=ConfirmForm(),
+                           duplicate=services.duplicate_message(duplicate) if duplicate else None,
                            mapping=mapping_form([h for h in headers if h], _current_mapping(report, staged),
                                                 report.layout.reasons if report.layout else {}))
 
