@@ -74,12 +74,18 @@ def _where(path: Path, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+def _others(pattern: re.Pattern) -> bytes:
+    """Every byte that ``pattern`` (a one-byte class) does not match: deleted by ``bytes.translate``, what is left
+    are the bytes it matches (much faster than searching every chunk with the pattern)."""
+    return bytes(b for b in range(256) if not pattern.match(bytes([b])))
+
+
 def _first(path: Path, pattern: re.Pattern) -> int | None:
     """Offset of the first byte matching ``pattern`` (a one-byte class), or None."""
-    position = 0
+    position, others = 0, _others(pattern)
     with path.open("rb") as handle:
         while chunk := handle.read(SCAN_BYTES):
-            if found := pattern.search(chunk):
+            if chunk.translate(None, others) and (found := pattern.search(chunk)):
                 return position + found.start()
             position += len(chunk)
     return None

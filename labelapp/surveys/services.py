@@ -16,12 +16,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from labelapp.core import audit, uploads
-from labelapp.core.errors import DomainError, TooLarge
+from labelapp.core.errors import DomainError, StaleState, TooLarge
+from labelapp.core.types import utcnow
 from labelapp.criteria.models import CriteriaVersion, VersionStatus
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
-from labelapp.surveys import fetch
-from labelapp.surveys.models import SurveyResult, SurveyWave
+from labelapp.surveys.models import SurveyProfile, SurveyResult, SurveyWave
 from labelapp.surveys.names import MunicipalityMatcher, Place
 
 if TYPE_CHECKING:  # pandas is imported only by a command or page that reads a survey file
@@ -116,6 +116,8 @@ def stage_upload(stream: BinaryIO, filename: str) -> Staged:
 
 
 def stage_url(url: str) -> Staged:
+    from labelapp.surveys import fetch  # requests is imported only when a URL is fetched
+
     token = secrets.token_hex(16)
     config = current_app.config
     try:
@@ -267,3 +269,77 @@ def latest_result(municipality_id: int, indicator: str | None = None) -> SurveyR
                                     SurveyResult.indicator == indicator, SurveyWave.superseded_by_id.is_(None))
                              .options(db.joinedload(SurveyResult.wave))
                              .order_by(SurveyWave.year.desc()).limit(1))
+
+
+# Mapping profiles: a confirmed mapping kept under a name, applied to a later file with the same headers.
+
+def file_headers(staged: Staged) -> list[str]:
+    """The staged file's non-empty headers, in order ([] when it cannot be read)."""
+    layout = parsed(staged).layout
+    return [h for h in layout.headers if h] if layout else []
+
+
+def headers_key(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(headers).encode()).hexdigest()
+
+
+def profile_for(headers: list[str]) -> SurveyProfile | None:
+    """The newest profile saved for exactly these headers."""
+    if not headers:
+        return None
+    key = headers_key(headers)
+    return db.session.scalar(select(SurveyProfile).where(SurveyProfile.headers_key == key)
+                             .order_by(SurveyProfile.saved_at.desc(), SurveyProfile.id.desc()).limit(1))
+
+
+def profile_named(name: str) -> SurveyProfile | None:
+    return db.session.scalar(select(SurveyProfile).where(SurveyProfile.name == name.strip()))
+
+
+def profiles() -> list[SurveyProfile]:
+    return db.session.scalars(select(SurveyProfile).order_by(SurveyProfile.name)).all()
+
+
+def profile_mapping(profile: SurveyProfile, headers: list[str]) -> dict[str, str]:
+    """The profile's mapping for a file with ``headers``; SurveyImportError naming the profile's columns the
+    file does not have."""
+    missing = [h for h, role in profile.mapping.items() if role and h not in headers]
+    if missing:
+        raise SurveyImportError(_("The mapping profile %(name)s names columns this file does not have: %(columns)s",
+                                  name=repr(profile.name), columns=", ".join(repr(h) for h in missing)))
+    return dict(profile.mapping)
+
+
+def save_profile(name: str, headers: list[str], roles: dict[str, str]) -> SurveyProfile:
+    """Keep the mapping ``roles`` (header -> role; headers without one are "not used") of a file with ``headers``
+    under ``name``; a profile of that name is replaced. One audit row."""
+    name = name.strip()
+    if not name:
+        raise SurveyImportError(_("Give the mapping profile a name."))
+    mapping = {h: roles.get(h, "") for h in headers}
+    profile = profile_named(name)
+    before = {"headers": profile.headers, "mapping": profile.mapping} if profile else None
+    if profile is None:
+        profile = SurveyProfile(name=name)
+        db.session.add(profile)
+    actor = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+    profile.headers, profile.headers_key, profile.mapping = headers, headers_key(headers), mapping
+    profile.saved_by_label = actor.email if actor else audit.actor_label()
+    profile.saved_at = utcnow()
+    db.session.flush()
+    audit.record("survey.profile_save", "survey_profile", profile.id, before=before,
+                 after={"name": name, "headers": headers, "mapping": mapping})
+    return profile
+
+
+def delete_profile(profile_id: int) -> str:
+    """Delete a profile (one audit row) and return its name; StaleState if it is already gone."""
+    profile = db.session.get(SurveyProfile, profile_id)
+    if profile is None:
+        raise StaleState(_("This mapping profile was already deleted."))
+    name = profile.name
+    audit.record("survey.profile_delete", "survey_profile", profile.id,
+                 before={"name": name, "headers": profile.headers, "mapping": profile.mapping})
+    db.session.delete(profile)
+    db.session.flush()
+    return name
