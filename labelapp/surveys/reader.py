@@ -17,6 +17,7 @@ import pandas as pd
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pandas.api.types import union_categoricals
 
 from labelapp.config import DEFAULTS
 from labelapp.core import uploads
@@ -324,20 +325,40 @@ def parse(path: Path, progress: Callable[[int], None] | None = None) -> Parsed:
     text = _column_types(layout)
     with path.open("rb") as handle:
         handle.seek(layout.header_offset)  # title lines above the header are not CSV: never parse them
+        parts, line = [], layout.first_data_line
         try:
-            frame = pd.read_csv(
-                io.BufferedReader(_Counting(handle, progress)) if progress else handle, sep=layout.separator,
-                encoding=layout.encoding, header=0, dtype=text, keep_default_na=False, na_values=[""],
-                decimal=layout.decimal, skip_blank_lines=True, engine="c")
+            for part in pd.read_csv(
+                    io.BufferedReader(_Counting(handle, progress)) if progress else handle, sep=layout.separator,
+                    encoding=layout.encoding, header=0, dtype=text, keep_default_na=False, na_values=[""],
+                    decimal=layout.decimal, skip_blank_lines=True, engine="c", chunksize=CHUNK_ROWS):
+                part.columns = range(part.shape[1])
+                for index, kind in text.items():
+                    if kind is str and index in part:  # now that the digits are text: one string per value
+                        part[index] = part[index].astype("category")
+                parts.append(part)
+                line += len(part)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
             return Parsed(None, error=_("the file cannot be read as a table after line %(line)d: %(error)s",
-                                        line=layout.first_data_line - 1, error=str(exc).strip()))
-    frame.columns = range(frame.shape[1])
-    for index, kind in text.items():
-        if kind is str and index in frame:
-            frame[index] = frame[index].astype("category")  # now that the digits are text
+                                        line=line - 1, error=str(exc).strip()))
+    frame = _concat(parts)
     first = layout.first_data_line
     return Parsed(layout, frame, np.arange(first, first + len(frame)))
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one table; a text column stays a category column (pd.concat would make it plain text)."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return pd.DataFrame()
+    columns = {}
+    for column in parts[0].columns:
+        pieces = [part[column] for part in parts]
+        if all(isinstance(piece.dtype, pd.CategoricalDtype) for piece in pieces):
+            columns[column] = pd.Series(union_categoricals(pieces))
+        else:
+            columns[column] = pd.concat(pieces, ignore_index=True)
+    return pd.DataFrame(columns)
 
 
 def with_roles(parsed: Parsed, mapping: dict[str, str] | None = None) -> Layout:
@@ -378,9 +399,9 @@ def numbers(values: pd.Series, decimal: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float)
     if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct value converted once
-        table = numbers(pd.Series(values.cat.categories.astype(str)), decimal).to_numpy()
-        codes = values.cat.codes.to_numpy()
-        return pd.Series(np.where(codes >= 0, table[np.maximum(codes, 0)], np.nan), index=values.index)
+        table = numbers(pd.Series(values.cat.categories.astype(str)), decimal).to_numpy(dtype=float)
+        table = np.append(table, np.nan)  # a missing cell's code -1 picks this last entry
+        return pd.Series(table[values.cat.codes.to_numpy()], index=values.index)
     text = values.astype(str).str.strip().str.removesuffix("%").str.strip()  # "61,5 %" is a share in per cent
     if decimal == "," or text.str.contains(",", regex=False).any():
         text = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)

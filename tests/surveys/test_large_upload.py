@@ -110,3 +110,13 @@ def test_the_command_line_shows_progress_on_a_file_of_a_few_mb(app, runner, tmp_
     result = runner.invoke(args=["survey", "import", str(small), "--wave", "2024", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "Parsing" not in result.output
+
+
+def test_a_column_read_as_text_with_no_values_is_reported_not_a_crash(app, tmp_path):
+    from labelapp.surveys import services
+
+    path = tmp_path / "kov.csv"
+    path.write_bytes(b"EHAK;Osakaal;n\n0784;;800\n0793;;400\n")
+    with app.app_context():
+        report = services.preview(services.stage_path(path))
+    assert [str(p) for p in report.errors][0].startswith("row 2, column 'Osakaal'")
