@@ -21,6 +21,7 @@ MIN_SUBGROUP_N = 10
 EXCLUSIONS = ("unknown_municipality", "invalid_answer", "invalid_weight", "invalid_share", "invalid_n", "duplicate",
               "no_answer", "dont_know", "zero_weight")
 MAX_STORED_INT = 2**31 - 1  # the database's INTEGER column
+BLANK, UNKNOWN, DONT_KNOW, YES, OTHER = range(5)  # what an answer cell means (_Respondents._meaning)
 
 
 @dataclass
@@ -201,14 +202,16 @@ def _check_numbers(report: Report, part: pd.DataFrame, column: str, values: pd.S
 
 def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str | None = None,
             mapping: dict[str, str] | None = None, indicator: str = "engagement_satisfaction",
-            min_sample: int = 30, progress: Callable[[int], None] | None = None) -> Report:
-    """Read and check every row; aggregate respondent-level rows; return the report (results only if ok)."""
+            min_sample: int = 30, progress: Callable[[int], None] | None = None,
+            parsed: reader.Parsed | None = None) -> Report:
+    """Check every row; aggregate respondent-level rows; return the report (results only if ok). ``parsed`` is
+    the file as read at staging (reader.parse); without it the file is read now."""
     report = Report(origin)
-    try:
-        layout = reader.detect(path, mapping)
-    except reader.FormatError as exc:
-        report.error(str(exc))
+    parsed = parsed or reader.parse(path)
+    if parsed.error is not None:
+        report.error(parsed.error)
         return report
+    layout = reader.with_roles(parsed, mapping)
     report.layout = layout
     for headers in layout.ambiguous:
         report.error(_("the columns %(columns)s all hold answers on the national scale; choose which one is the "
@@ -232,7 +235,7 @@ def analyse(path: Path, origin: str, matcher: MunicipalityMatcher, *, shape: str
     collect = _Respondents(report, headers, places) if report.shape == "respondents" else \
         _Aggregated(report, headers, places, indicator)
     try:
-        for part in reader.chunks(path, layout):
+        for part in reader.parsed_chunks(parsed, layout):
             report.rows += len(part)
             collect.add(part)
             if progress:
@@ -287,17 +290,19 @@ class _Respondents:
         self.answers: dict[str, object] = {}
         self.seen: set[int] = set()  # municipalities with rows, used or not
 
-    def _meaning(self, value: str):
+    def _meaning(self, value: str) -> int:
+        """The answer as a small number (one lookup per distinct value): blank, not on the scale, "don't know",
+        satisfied, or another answer on the scale."""
         if value not in self.answers:
-            self.answers[value] = ANSWERS.get(fold(value), "?") if str(value).strip() else ""
+            meaning = ANSWERS.get(fold(value), "?") if str(value).strip() else ""
+            self.answers[value] = {"": BLANK, "?": UNKNOWN, None: DONT_KNOW, SATISFIED: YES}.get(meaning, OTHER)
         return self.answers[value]
 
     def add(self, part: pd.DataFrame) -> None:
         ids = self.places.resolve(part)
         self.seen.update(int(m) for m in ids.dropna().unique())
-        meaning = pd.Series(_per_distinct(part["answer"], self._meaning), index=part.index)
-        blank = meaning == ""
-        unknown = meaning == "?"
+        meaning = _per_distinct(part["answer"], self._meaning, dtype=np.int8)
+        unknown = meaning == UNKNOWN
         for value, rows in part.loc[unknown].groupby("answer", sort=False, observed=True)["_line"]:
             more = (ngettext(" (and %(num)d more row)", " (and %(num)d more rows)", len(rows) - 1)
                     if len(rows) > 1 else "")
@@ -312,20 +317,26 @@ class _Respondents:
             weights, good_weight = pd.Series(1.0, index=part.index), pd.Series(True, index=part.index)
         usable = self.report.account(part, [
             ("unknown_municipality", ids.isna()), ("invalid_answer", unknown), ("invalid_weight", ~good_weight),
-            ("no_answer", blank), ("dont_know", meaning.isna()), ("zero_weight", weights == 0)])
+            ("no_answer", meaning == BLANK), ("dont_know", meaning == DONT_KNOW), ("zero_weight", weights == 0)])
         if not self.report.ok:
             return  # keep checking later chunks, but stop aggregating
         m = ids.to_numpy(dtype="int64", na_value=0)[usable]
         w = weights.to_numpy(dtype=float)[usable]
-        satisfied = (meaning.to_numpy() == SATISFIED)[usable].astype(float)
+        satisfied = (meaning == YES)[usable].astype(float)
         self.totals.add(m, w, satisfied, list(range(int(m.max(initial=0)) + 1)))
         for role in self.subgroup_columns:
-            codes, groups = pd.factorize(part[role].to_numpy()[usable], use_na_sentinel=False)
-            groups = [str(g).strip() for g in groups]  # labels differing only by spaces are summed together
+            column = part[role]
+            if isinstance(column.dtype, pd.CategoricalDtype):  # the distinct values are known already
+                codes = column.cat.codes.to_numpy()[usable].astype("int64")
+                groups = [*column.cat.categories, ""]
+                codes[codes < 0] = len(groups) - 1  # a blank cell
+            else:
+                codes, groups = pd.factorize(column.to_numpy()[usable], use_na_sentinel=False)
+            # Labels differing only by spaces are summed together; a blank cell is in no subgroup.
+            groups = ["" if pd.isna(g) else str(g).strip() for g in groups]
             keys = m * len(groups) + codes
             labels = [(mm, g) for mm in range(int(m.max(initial=0)) + 1) for g in groups]
             self.subtotals[role].add(keys, w, satisfied, labels)
-
 
     def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
         places = {p.id: p for p in matcher.places}

@@ -55,16 +55,39 @@ def _print_report(report) -> None:
 @click.option("--description", default="", help="Where the data comes from (shown with the wave).")
 @click.option("--map", "maps", multiple=True, help="Column mapping HEADER=ROLE, e.g. 'Q12=answer'.")
 @click.option("--supersede", is_flag=True, help="Replace the year's current wave with this corrected file.")
-def import_command(source, year, shape, dry_run, description, maps, supersede):
+@click.option("--profile", "profile_name", help="Read the columns as the saved mapping profile NAME says "
+              "(default: the profile saved for exactly this file's headers, if any); --map overrides it.")
+@click.option("--save-profile", "save_as", help="After the import, keep its columns as the mapping profile NAME.")
+def import_command(source, year, shape, dry_run, description, maps, supersede, profile_name, save_as):
     """Import a survey file (CSV, XLSX, ODS) from PATH or an https:// URL; exit 1 on any error."""
     mapping = _mapping(maps)
+    profile = None
+    if profile_name:
+        profile = services.profile_named(profile_name)
+        if profile is None:
+            names = ", ".join(repr(p.name) for p in services.profiles()) or "none"
+            click.echo(f"Error: no mapping profile named {profile_name!r}; saved: {names}", err=True)
+            raise SystemExit(1)
     try:
-        staged = services.stage_url(source) if "://" in source else services.stage_path(Path(source))
+        if "://" in source:
+            staged = services.stage_url(source)
+        else:
+            size = Path(source).stat().st_size
+            with _bar(size, "Reading the file", size) as bar:
+                staged = services.stage_path(Path(source), progress=bar.update)
     except (services.SurveyImportError, OSError) as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(1) from exc
     try:
-        with click.progressbar(length=_line_count(staged.path), label="Checking rows", file=sys.stderr) as bar:
+        with _bar(staged.size, "Parsing", staged.size) as bar:
+            table = services.parsed(staged, progress=bar.update).frame
+        headers = services.file_headers(staged)
+        if profile is None and not mapping:
+            profile = services.profile_for(headers)
+        if profile is not None:
+            mapping = {**services.profile_mapping(profile, headers), **mapping}
+            click.echo(f"mapping profile {profile.name!r} applied", err=True)
+        with _bar(len(table) if table is not None else 0, "Checking rows", staged.size) as bar:
             progress = bar.update
             if dry_run:
                 report = services.preview(staged, shape, mapping, progress)
@@ -75,6 +98,8 @@ def import_command(source, year, shape, dry_run, description, maps, supersede):
                 return
             wave, report = services.import_wave(staged, year, description, shape=shape, mapping=mapping,
                                                 supersede=supersede, progress=progress)
+            if save_as:
+                services.save_profile(save_as, headers, report.layout.roles)
     except services.SurveyImportError as exc:
         db.session.rollback()
         if exc.report is not None:
@@ -88,13 +113,12 @@ def import_command(source, year, shape, dry_run, description, maps, supersede):
     click.echo(f"Imported wave {wave.year} (#{wave.id}): {wave.rows} rows, {len(wave.results)} results.")
 
 
-def _line_count(path: Path) -> int:
-    """Lines in the file (an upper bound of its rows) for the progress bar."""
-    count = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1024 * 1024):
-            count += chunk.count(b"\n")
-    return max(count, 1)
+PROGRESS_FROM_BYTES = 4 * 1024 * 1024  # smaller files are read in a moment: no progress bars
+
+
+def _bar(length: int, label: str, size: int):
+    """A progress bar on standard error when the file is over a few MB; otherwise one that shows nothing."""
+    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr, hidden=size <= PROGRESS_FROM_BYTES)
 
 
 def _write_results(results) -> None:

@@ -6,7 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, URLFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
-from labelapp.core.forms import Form
+from labelapp.core.forms import ConfirmForm, Form
 from labelapp.surveys import words
 from labelapp.surveys.names import ROLES
 
@@ -44,3 +44,18 @@ def mapping_form(headers: list[str], current: dict[str, str], reasons: dict | No
         attributes[f"column_{index}"] = SelectField(header, choices=choices, default=current.get(header, ""),
                                                     validators=[Optional()], description=reasons.get(header, ""))
     return type("MappingForm", (Form,), attributes)()
+
+
+class ConfirmImportForm(ConfirmForm):
+    profile_name = StringField(_l("Save these columns as a mapping profile named (optional)"),
+                               validators=[Optional(), Length(max=200)],
+                               description=_l("For example the data provider and year. A later file with the same "
+                                              "columns is then read the same way without choosing them again."))
+
+
+def profile_choice_form(profiles: list, current: int | str | None) -> Form:
+    """Which saved mapping profile the file is read with (or none)."""
+    choices = [SelectChoice("", _l("— no profile —"))] + [SelectChoice(str(p.id), p.name) for p in profiles]
+    field_ = SelectField(_l("Mapping profile"), choices=choices, default="" if current is None else str(current),
+                         validators=[Optional()])
+    return type("ProfileChoiceForm", (Form,), {"profile": field_})()

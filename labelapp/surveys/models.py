@@ -57,3 +57,18 @@ class SurveyResult(db.Model):
     municipality: Mapped[Municipality] = relationship()
 
     __table_args__ = (UniqueConstraint("wave_id", "municipality_id", "indicator", name="uq_survey_result_wave_id"),)
+
+
+class SurveyProfile(db.Model):
+    """A confirmed column mapping kept under a name (e.g. the data provider and year), applied to a later file
+    whose headers are the same."""
+
+    __tablename__ = "survey_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    headers: Mapped[list] = mapped_column(JSON)  # the file's non-empty headers, in order
+    headers_key: Mapped[str] = mapped_column(String(64), index=True)  # SHA-256 of the headers: finds the profile
+    mapping: Mapped[dict] = mapped_column(JSON)  # header -> role ("" = not used)
+    saved_by_label: Mapped[str] = mapped_column(String(255))
+    saved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

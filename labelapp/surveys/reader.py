@@ -7,19 +7,22 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pandas.api.types import union_categoricals
 
 from labelapp.config import DEFAULTS
 from labelapp.core import uploads
 from labelapp.surveys.names import column_role
-from labelapp.surveys.recognise import SAMPLE_ROWS, recognise
+from labelapp.surveys.recognise import NUMBER, SAMPLE_ROWS, recognise
 
 CHUNK_ROWS = 250_000
 HEADER_SEARCH_ROWS = 20
@@ -45,6 +48,7 @@ class Layout:
     header_lines: int = 1  # lines the header takes (a quoted header cell may hold a line break)
     reasons: dict[str, object] = field(default_factory=dict)  # header -> why it has its role (shown to people)
     ambiguous: list[list[str]] = field(default_factory=list)  # headers that could each be the answer
+    sample: list[list[str]] = field(default_factory=list, repr=False)  # rows below the header, for recognition
 
     @property
     def first_data_line(self) -> int:
@@ -71,12 +75,18 @@ def _where(path: Path, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
+def _others(pattern: re.Pattern) -> bytes:
+    """Every byte that ``pattern`` (a one-byte class) does not match: deleted by ``bytes.translate``, what is left
+    are the bytes it matches (much faster than searching every chunk with the pattern)."""
+    return bytes(b for b in range(256) if not pattern.match(bytes([b])))
+
+
 def _first(path: Path, pattern: re.Pattern) -> int | None:
     """Offset of the first byte matching ``pattern`` (a one-byte class), or None."""
-    position = 0
+    position, others = 0, _others(pattern)
     with path.open("rb") as handle:
         while chunk := handle.read(SCAN_BYTES):
-            if found := pattern.search(chunk):
+            if chunk.translate(None, others) and (found := pattern.search(chunk)):
                 return position + found.start()
             position += len(chunk)
     return None
@@ -205,7 +215,7 @@ def detect(path: Path, mapping: dict[str, str] | None = None) -> Layout:
     sample = [cells for _line, _span, cells in _records(text, separator)[header + 1: header + 1 + SAMPLE_ROWS]]
     roles, reasons, ambiguous = recognise(headers, sample, _roles(headers, mapping), mapping)
     return Layout("csv", encoding, separator, decimal, header_line, headers, roles, header_offset=offset,
-                  header_lines=header_lines, reasons=reasons, ambiguous=ambiguous)
+                  header_lines=header_lines, reasons=reasons, ambiguous=ambiguous, sample=sample)
 
 
 def _separator(lines: list[str]) -> str:
@@ -246,47 +256,141 @@ def _detect_excel(path: Path, mapping: dict[str, str]) -> Layout:
     headers = [str(c).strip() for c in rows[header]]
     sample = frame.iloc[header + 1: header + 1 + SAMPLE_ROWS].values.tolist()
     roles, reasons, ambiguous = recognise(headers, sample, _roles(headers, mapping), mapping)
-    return Layout("excel", header_row=header, headers=headers, roles=roles, reasons=reasons, ambiguous=ambiguous)
+    return Layout("excel", header_row=header, headers=headers, roles=roles, reasons=reasons, ambiguous=ambiguous,
+                  sample=[[str(c) for c in row] for row in sample])
 
 
-def chunks(path: Path, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """Rows with canonical column names for the mapped columns, in chunks, each with a ``_line`` column (the
-    1-based line or sheet row, for messages). Text stays text (codes keep their leading zeros); the importer
-    converts numbers."""
-    columns = {header: role for header, role in layout.roles.items()}
+@dataclass
+class Parsed:
+    """A whole file read once (at staging): how it is read (``layout``, without roles), every row below the header
+    with columns by position (``frame``) and each row's 1-based line or sheet row (``lines``); or why it cannot
+    be read (``error``). Kept beside the staged file, so that the preview, each reload, a new mapping and the
+    import read this instead of the file."""
+
+    layout: Layout | None
+    frame: pd.DataFrame | None = None
+    lines: np.ndarray | None = None
+    error: str | None = None
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that reports the bytes read from it (the parser's progress)."""
+
+    def __init__(self, handle: BinaryIO, progress: Callable[[int], None]):
+        super().__init__()
+        self.handle, self.progress = handle, progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.handle.readinto(buffer)
+        self.progress(count)
+        return count
+
+
+def _column_types(layout: Layout) -> dict[int, object]:
+    """How the parser reads each column, judged from the sampled values: numbers with a fractional part
+    (weights, shares) are left to its number inference (absent here); whole numbers are read as text, so that
+    codes keep their leading zeros; other text as categories (few distinct values: found once; the parser
+    would turn categories that are all digits into numbers, hence not those)."""
+    out: dict[int, object] = {}
+    for index in range(len(layout.headers)):
+        values = [str(row[index]).strip() for row in layout.sample if index < len(row) and str(row[index]).strip()]
+        numeric = bool(values) and all(NUMBER.match(v) and "%" not in v for v in values)
+        if numeric and any(layout.decimal in v for v in values):
+            continue
+        out[index] = str if numeric else "category"
+    return out
+
+
+def parse(path: Path, progress: Callable[[int], None] | None = None) -> Parsed:
+    """Read the whole file once: how it is laid out, and every row below the header. ``progress`` is called with
+    the bytes read (text files)."""
+    try:
+        layout = detect(path)
+    except FormatError as exc:
+        return Parsed(None, error=str(exc))
+    layout = replace(layout, roles={}, reasons={}, ambiguous=[])
     if layout.kind == "excel":
-        frame = _read_excel(path)
+        try:
+            frame = _read_excel(path)
+        except FormatError as exc:
+            return Parsed(None, error=str(exc))
         body = frame.iloc[layout.header_row + 1:]
-        body.columns = [str(c).strip() for c in frame.iloc[layout.header_row]]
-        body = body[list(columns)].rename(columns=columns)
-        body = body[(body != "").any(axis=1)]
-        body = body.assign(_line=body.index + 1).reset_index(drop=True)
-        for start in range(0, len(body), chunk_rows):
-            yield body.iloc[start:start + chunk_rows]
-        return
-    # Text columns are read as categories (few distinct values: the parser finds them once) and codes as text
-    # (keeping leading zeros); numeric ones are parsed by the C parser with the detected decimal mark, and
-    # anything it cannot parse is left as text for the importer to report.
-    text = {header: "category" for header, role in columns.items() if role not in NUMERIC_ROLES}
-    # Category parsing infers numbers in the categories (0784 -> 784), so codes stay plain text.
-    text.update({header: object for header, role in columns.items() if role == "code"})
+        lines = body.index.to_numpy() + 1
+        body = body.reset_index(drop=True)
+        body.columns = range(body.shape[1])
+        return Parsed(layout, body, lines)
+    text = _column_types(layout)
     with path.open("rb") as handle:
         handle.seek(layout.header_offset)  # title lines above the header are not CSV: never parse them
-        line = layout.first_data_line
+        parts, line = [], layout.first_data_line
         try:
-            reader = pd.read_csv(
-                handle, sep=layout.separator, encoding=layout.encoding, header=0,
-                usecols=lambda name: str(name).strip() in columns, dtype=text, keep_default_na=False,
-                na_values=[""], decimal=layout.decimal, chunksize=chunk_rows, skip_blank_lines=True, engine="c",
-            )
-            for part in reader:
-                part.columns = [columns[str(c).strip()] for c in part.columns]
-                part["_line"] = range(line, line + len(part))
-                yield part
+            for part in pd.read_csv(
+                    io.BufferedReader(_Counting(handle, progress)) if progress else handle, sep=layout.separator,
+                    encoding=layout.encoding, header=0, dtype=text, keep_default_na=False, na_values=[""],
+                    decimal=layout.decimal, skip_blank_lines=True, engine="c", chunksize=CHUNK_ROWS):
+                part.columns = range(part.shape[1])
+                for index, kind in text.items():
+                    if kind is str and index in part:  # now that the digits are text: one string per value
+                        part[index] = part[index].astype("category")
+                parts.append(part)
                 line += len(part)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-            raise FormatError(_("the file cannot be read as a table after line %(line)d: %(error)s",
-                                line=line, error=str(exc).strip())) from exc
+            return Parsed(None, error=_("the file cannot be read as a table after line %(line)d: %(error)s",
+                                        line=line - 1, error=str(exc).strip()))
+    frame = _concat(parts)
+    first = layout.first_data_line
+    return Parsed(layout, frame, np.arange(first, first + len(frame)))
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one table; a text column stays a category column (pd.concat would make it plain text)."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return pd.DataFrame()
+    columns = {}
+    for column in parts[0].columns:
+        pieces = [part[column] for part in parts]
+        if all(isinstance(piece.dtype, pd.CategoricalDtype) for piece in pieces):
+            columns[column] = pd.Series(union_categoricals(pieces))
+        else:
+            columns[column] = pd.concat(pieces, ignore_index=True)
+    return pd.DataFrame(columns)
+
+
+def with_roles(parsed: Parsed, mapping: dict[str, str] | None = None) -> Layout:
+    """The parsed file's layout with each column's role: the coordinator's ``mapping`` first, then header words,
+    then the values (recognise.py)."""
+    mapping = mapping or {}
+    layout = parsed.layout
+    roles, reasons, ambiguous = recognise(layout.headers, layout.sample, _roles(layout.headers, mapping), mapping)
+    return replace(layout, roles=roles, reasons=reasons, ambiguous=ambiguous)
+
+
+def parsed_chunks(parsed: Parsed, layout: Layout, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The mapped columns under their role names, in chunks, each with a ``_line`` column (the 1-based line or
+    sheet row, for messages). Text stays text (codes keep their leading zeros); the importer converts numbers."""
+    position: dict[str, int] = {}
+    for index, header in enumerate(layout.headers):
+        position.setdefault(header, index)
+    roles = {position[header]: role for header, role in layout.roles.items()
+             if position[header] < parsed.frame.shape[1]}
+    body = parsed.frame[list(roles)]
+    body.columns = list(roles.values())
+    lines = parsed.lines
+    if layout.kind == "excel":  # rows blank in every mapped column are not rows
+        keep = (body != "").any(axis=1).to_numpy()
+        body, lines = body[keep], lines[keep]
+    for role in body.columns:
+        if role not in NUMERIC_ROLES and pd.api.types.is_numeric_dtype(body[role]):
+            body[role] = body[role].astype(str).astype("category")  # a number column chosen as text
+    for start in range(0, len(body), chunk_rows):
+        part = body.iloc[start:start + chunk_rows].copy()
+        part["_line"] = lines[start:start + chunk_rows]
+        yield part
 
 
 def numbers(values: pd.Series, decimal: str) -> pd.Series:
@@ -294,6 +398,10 @@ def numbers(values: pd.Series, decimal: str) -> pd.Series:
     reports it)."""
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct value converted once
+        table = numbers(pd.Series(values.cat.categories.astype(str)), decimal).to_numpy(dtype=float)
+        table = np.append(table, np.nan)  # a missing cell's code -1 picks this last entry
+        return pd.Series(table[values.cat.codes.to_numpy()], index=values.index)
     text = values.astype(str).str.strip().str.removesuffix("%").str.strip()  # "61,5 %" is a share in per cent
     if decimal == "," or text.str.contains(",", regex=False).any():
         text = text.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)

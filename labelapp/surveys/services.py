@@ -17,16 +17,16 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from labelapp.core import audit, uploads
-from labelapp.core.errors import DomainError, TooLarge
+from labelapp.core.errors import DomainError, StaleState, TooLarge
+from labelapp.core.types import utcnow
 from labelapp.criteria.models import CriteriaVersion, VersionStatus
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
-from labelapp.surveys import fetch
-from labelapp.surveys.models import SurveyResult, SurveyWave
+from labelapp.surveys.models import SurveyProfile, SurveyResult, SurveyWave
 from labelapp.surveys.names import MunicipalityMatcher, Place
 
 if TYPE_CHECKING:  # pandas is imported only by a command or page that reads a survey file
-    from labelapp.surveys import analysis
+    from labelapp.surveys import analysis, reader
 
 STAGING = "survey-staging"
 uploads.register_folder(STAGING, None)  # every staged file is temporary: `flask maintenance sweep` removes old ones
@@ -53,6 +53,12 @@ class Staged:
     size: int
     options: dict = field(default_factory=dict)  # what the coordinator chose: year, description, shape, mapping
     owned: bool = True  # a staged copy we may delete; False for a local file read in place (command line)
+    parsed: reader.Parsed | None = field(default=None, repr=False)  # the file as read once (see parsed())
+
+    @property
+    def cache(self) -> Path:
+        """Where the parsed table of a staged copy is kept (pickled), beside it."""
+        return self.path.with_suffix(".parsed")
 
     def save_options(self) -> None:
         self.path.with_suffix(".json").write_text(json.dumps({"origin": self.origin, "sha256": self.sha256,
@@ -89,6 +95,7 @@ def _finish_staging(token: str, origin: str) -> Staged:
             digest.update(chunk)
     staged = Staged(token, path, origin, digest.hexdigest(), path.stat().st_size)
     staged.save_options()
+    parsed(staged)  # the one time the file is parsed
     return staged
 
 
@@ -110,6 +117,8 @@ def stage_upload(stream: BinaryIO, filename: str) -> Staged:
 
 
 def stage_url(url: str) -> Staged:
+    from labelapp.surveys import fetch  # requests is imported only when a URL is fetched
+
     token = secrets.token_hex(16)
     config = current_app.config
     try:
@@ -127,13 +136,45 @@ def stage_url(url: str) -> Staged:
     return _finish_staging(token, final)
 
 
-def stage_path(path: Path) -> Staged:
-    """A local file (command line), read where it is: no copy is made and it is never deleted."""
+def stage_path(path: Path, progress=None) -> Staged:
+    """A local file (command line), read where it is: no copy is made and it is never deleted. ``progress`` is
+    called with the bytes hashed."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1024 * 1024):
             digest.update(chunk)
+            if progress:
+                progress(len(chunk))
     return Staged("", path, path.name, digest.hexdigest(), path.stat().st_size, owned=False)
+
+
+def parsed(staged: Staged, progress=None) -> reader.Parsed:
+    """The staged file read once (reader.parse): kept on the object and, for a staged copy, pickled beside it,
+    so that the preview, each reload, a new mapping and the import reuse it."""
+    if staged.parsed is None:
+        import pickle
+
+        from labelapp.surveys import reader
+
+        if staged.owned and staged.cache.exists():
+            with staged.cache.open("rb") as handle:
+                staged.parsed = pickle.load(handle)  # noqa: S301  (our own file, in the instance folder)
+        else:
+            staged.parsed = reader.parse(staged.path, progress)
+            if staged.owned:
+                with staged.cache.open("wb") as handle:
+                    pickle.dump(staged.parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return staged.parsed
+
+
+def duplicate_of(staged: Staged) -> SurveyWave | None:
+    """The wave already imported from the same file (same SHA-256), if any."""
+    return db.session.scalar(select(SurveyWave).where(SurveyWave.sha256 == staged.sha256))
+
+
+def duplicate_message(wave: SurveyWave) -> str:
+    return _("This file was already imported on %(date)s as the %(year)d wave (same SHA-256).",
+             date=wave.imported_at.date().isoformat(), year=wave.year)
 
 
 def load_staged(token: str) -> Staged:
@@ -150,6 +191,7 @@ def discard(staged: Staged) -> None:
         return
     staged.path.unlink(missing_ok=True)
     staged.path.with_suffix(".json").unlink(missing_ok=True)
+    staged.cache.unlink(missing_ok=True)
 
 
 def preview(staged: Staged, shape: str | None = None, mapping: dict[str, str] | None = None,
@@ -158,7 +200,7 @@ def preview(staged: Staged, shape: str | None = None, mapping: dict[str, str] | 
     from labelapp.surveys import analysis
 
     return analysis.analyse(staged.path, staged.origin, matcher(), shape=shape, mapping=mapping,
-                            indicator=indicator, min_sample=min_sample, progress=progress)
+                            indicator=indicator, min_sample=min_sample, progress=progress, parsed=parsed(staged))
 
 
 def current_wave(year: int) -> SurveyWave | None:
@@ -174,10 +216,9 @@ def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = N
     A file already imported (same SHA-256) is refused. A year that already has a wave needs ``supersede``;
     the old wave stays in the history, marked as superseded by the new one.
     """
-    duplicate = db.session.scalar(select(SurveyWave).where(SurveyWave.sha256 == staged.sha256))
+    duplicate = duplicate_of(staged)
     if duplicate is not None:
-        raise SurveyImportError(_("This file was already imported on %(date)s as the %(year)d wave (same SHA-256).",
-                                  date=duplicate.imported_at.date().isoformat(), year=duplicate.year))
+        raise SurveyImportError(duplicate_message(duplicate))
     previous = current_wave(year)
     if previous is not None and not supersede:
         raise SurveyImportError(_("The %(year)d wave already exists. To replace it with a corrected file, choose "
@@ -245,3 +286,77 @@ def staged_imports() -> list[Staged]:
         found.append(Staged(options.stem, options.with_suffix(""), data.get("origin", ""), data.get("sha256", ""),
                             data.get("size", 0), data.get("options", {})))
     return found
+
+
+# Mapping profiles: a confirmed mapping kept under a name, applied to a later file with the same headers.
+
+def file_headers(staged: Staged) -> list[str]:
+    """The staged file's non-empty headers, in order ([] when it cannot be read)."""
+    layout = parsed(staged).layout
+    return [h for h in layout.headers if h] if layout else []
+
+
+def headers_key(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(headers).encode()).hexdigest()
+
+
+def profile_for(headers: list[str]) -> SurveyProfile | None:
+    """The newest profile saved for exactly these headers."""
+    if not headers:
+        return None
+    key = headers_key(headers)
+    return db.session.scalar(select(SurveyProfile).where(SurveyProfile.headers_key == key)
+                             .order_by(SurveyProfile.saved_at.desc(), SurveyProfile.id.desc()).limit(1))
+
+
+def profile_named(name: str) -> SurveyProfile | None:
+    return db.session.scalar(select(SurveyProfile).where(SurveyProfile.name == name.strip()))
+
+
+def profiles() -> list[SurveyProfile]:
+    return db.session.scalars(select(SurveyProfile).order_by(SurveyProfile.name)).all()
+
+
+def profile_mapping(profile: SurveyProfile, headers: list[str]) -> dict[str, str]:
+    """The profile's mapping for a file with ``headers``; SurveyImportError naming the profile's columns the
+    file does not have."""
+    missing = [h for h, role in profile.mapping.items() if role and h not in headers]
+    if missing:
+        raise SurveyImportError(_("The mapping profile %(name)s names columns this file does not have: %(columns)s",
+                                  name=repr(profile.name), columns=", ".join(repr(h) for h in missing)))
+    return dict(profile.mapping)
+
+
+def save_profile(name: str, headers: list[str], roles: dict[str, str]) -> SurveyProfile:
+    """Keep the mapping ``roles`` (header -> role; headers without one are "not used") of a file with ``headers``
+    under ``name``; a profile of that name is replaced. One audit row."""
+    name = name.strip()
+    if not name:
+        raise SurveyImportError(_("Give the mapping profile a name."))
+    mapping = {h: roles.get(h, "") for h in headers}
+    profile = profile_named(name)
+    before = {"headers": profile.headers, "mapping": profile.mapping} if profile else None
+    if profile is None:
+        profile = SurveyProfile(name=name)
+        db.session.add(profile)
+    actor = current_user._get_current_object() if current_user and current_user.is_authenticated else None
+    profile.headers, profile.headers_key, profile.mapping = headers, headers_key(headers), mapping
+    profile.saved_by_label = actor.email if actor else audit.actor_label()
+    profile.saved_at = utcnow()
+    db.session.flush()
+    audit.record("survey.profile_save", "survey_profile", profile.id, before=before,
+                 after={"name": name, "headers": headers, "mapping": mapping})
+    return profile
+
+
+def delete_profile(profile_id: int) -> str:
+    """Delete a profile (one audit row) and return its name; StaleState if it is already gone."""
+    profile = db.session.get(SurveyProfile, profile_id)
+    if profile is None:
+        raise StaleState(_("This mapping profile was already deleted."))
+    name = profile.name
+    audit.record("survey.profile_delete", "survey_profile", profile.id,
+                 before={"name": name, "headers": profile.headers, "mapping": profile.mapping})
+    db.session.delete(profile)
+    db.session.flush()
+    return name

@@ -6,12 +6,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from labelapp.auth.permissions import access, is_staff
-from labelapp.core.forms import ConfirmForm, commit_or_flash, form_status, report
+from labelapp.core.forms import ConfirmForm, commit_or_flash, flash_form_errors, form_status, report
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
 from labelapp.surveys import services, subgroups, words
-from labelapp.surveys.forms import ImportForm, mapping_form
-from labelapp.surveys.models import SurveyResult, SurveyWave
+from labelapp.surveys.forms import ConfirmImportForm, ImportForm, mapping_form, profile_choice_form
+from labelapp.surveys.models import SurveyProfile, SurveyResult, SurveyWave
 from labelapp.surveys.rules import can_import_surveys
 
 bp = Blueprint("surveys", __name__, url_prefix="/admin/surveys")
@@ -19,6 +19,19 @@ staff_bp = Blueprint("my_survey", __name__)
 for _name, _function in words.FILTERS.items():  # indicator, shape, role and subgroup names in the page's language
     staff_bp.add_app_template_filter(_function, _name)
 staff_bp.add_app_template_global(subgroups.shown, "survey_subgroups")
+
+
+def _raise_upload_limit():
+    """A coordinator's survey upload may be up to SURVEY_MAX_BYTES. The limit is raised before any other hook
+    runs: CSRFProtect reads the form (and so the body) in its own before-request hook, under the limit in force
+    then, and would answer 413 before the view runs. Everyone else keeps the app-wide MAX_CONTENT_LENGTH."""
+    if request.endpoint == "surveys.start_import" and request.method == "POST" and can_import_surveys(current_user):
+        request.max_content_length = current_app.config["SURVEY_MAX_BYTES"] + 1024 * 1024
+
+
+@bp.record_once
+def _install_upload_limit(state) -> None:
+    state.app.before_request_funcs.setdefault(None, []).insert(0, _raise_upload_limit)
 
 
 @staff_bp.route("/survey")
@@ -40,8 +53,6 @@ def index():
 @bp.route("/import", methods=["GET", "POST"])
 @access(can_import_surveys)
 def start_import():
-    # Survey files may be larger than evidence files; the limit is raised for this request only.
-    request.max_content_length = current_app.config["SURVEY_MAX_BYTES"] + 1024 * 1024
     form = ImportForm()
     if form.validate_on_submit():
         try:
@@ -64,14 +75,44 @@ def _staged(token: str) -> services.Staged:
         abort(404)
 
 
+def _mapping(staged: services.Staged) -> tuple[dict[str, str], SurveyProfile | None, str | None]:
+    """(mapping the file is read with, the profile it comes from, why that profile cannot be used). The
+    coordinator's own choice of columns wins; then the profile they chose (or none); by default the newest
+    profile saved for exactly these headers."""
+    if staged.options.get("mapping"):
+        return staged.options["mapping"], None, None
+    chosen = staged.options.get("profile")
+    if chosen == "":
+        return {}, None, None
+    headers = services.file_headers(staged)
+    profile = db.session.get(SurveyProfile, chosen) if chosen else services.profile_for(headers)
+    if profile is None:
+        return {}, None, None
+    try:
+        return services.profile_mapping(profile, headers), profile, None
+    except services.SurveyImportError as exc:
+        return {}, profile, str(exc)
+
+
+def _preview(staged: services.Staged):
+    mapping, _profile, _problem = _mapping(staged)
+    return services.preview(staged, staged.options.get("shape"), mapping)
+
+
 @bp.route("/import/<token>")
 @access(can_import_surveys)
 def preview(token: str):
     staged = _staged(token)
-    report = services.preview(staged, staged.options.get("shape"), staged.options.get("mapping"))
+    _chosen, profile, problem = _mapping(staged)
+    report = _preview(staged)
     headers = report.layout.headers if report.layout else []
+    duplicate = services.duplicate_of(staged)
+    saved = services.profiles() if report.layout else []
     return render_template("surveys/preview.html", staged=staged, report=report, confirm_form=ConfirmForm(),
                            min_sample=services.survey_rule()[1],
+                           import_form=ConfirmImportForm(), profile=profile, profile_problem=problem,
+                           profiles=profile_choice_form(saved, profile.id if profile else "") if saved else None,
+                           duplicate=services.duplicate_message(duplicate) if duplicate else None,
                            mapping=mapping_form([h for h in headers if h], _current_mapping(report, staged),
                                                 report.layout.reasons if report.layout else {}))
 
@@ -80,11 +121,41 @@ def _current_mapping(report, staged) -> dict[str, str]:
     return {**staged.options.get("mapping", {}), **(report.layout.roles if report.layout else {})}
 
 
+@bp.route("/import/<token>/profile", methods=["POST"])
+@access(can_import_surveys)
+def choose_profile(token: str):
+    """Read the file with another saved mapping profile, or with none; the columns chosen by hand are reset."""
+    staged = _staged(token)
+    form = profile_choice_form(services.profiles(), None)
+    if form.validate_on_submit():
+        staged.options["profile"] = int(form.profile.data) if form.profile.data else ""
+        staged.options["mapping"] = {}
+        staged.save_options()
+    return redirect(url_for("surveys.preview", token=token))
+
+
+@bp.route("/profiles")
+@access(can_import_surveys)
+def profiles():
+    page = db.paginate(select(SurveyProfile).order_by(SurveyProfile.name), per_page=50, error_out=False)
+    return render_template("surveys/profiles.html", page=page, delete_form=ConfirmForm())
+
+
+@bp.route("/profiles/<int:profile_id>/delete", methods=["POST"])
+@access(can_import_surveys)
+def delete_profile(profile_id: int):
+    if ConfirmForm().validate_on_submit():
+        name = services.delete_profile(profile_id)
+        db.session.commit()
+        flash(_("The mapping profile %(name)s was deleted.", name=name), "success")
+    return redirect(url_for("surveys.profiles"))
+
+
 @bp.route("/import/<token>/mapping", methods=["POST"])
 @access(can_import_surveys)
 def save_mapping(token: str):
     staged = _staged(token)
-    report = services.preview(staged, staged.options.get("shape"), staged.options.get("mapping"))
+    report = _preview(staged)
     headers = [h for h in (report.layout.headers if report.layout else []) if h]
     form = mapping_form(headers, {})
     if form.validate_on_submit():
@@ -103,9 +174,18 @@ def save_mapping(token: str):
 def confirm(token: str):
     staged = _staged(token)
     options = staged.options
-    if ConfirmForm().validate_on_submit() and commit_or_flash(lambda: services.import_wave(
-            staged, int(options["year"]), options.get("description", ""), shape=options.get("shape"),
-            mapping=options.get("mapping"), supersede=bool(options.get("supersede")))):
+    form = ConfirmImportForm()
+
+    def import_and_keep_the_columns():
+        _wave, report = services.import_wave(staged, int(options["year"]), options.get("description", ""),
+                                             shape=options.get("shape"), mapping=_mapping(staged)[0],
+                                             supersede=bool(options.get("supersede")))
+        if form.profile_name.data and form.profile_name.data.strip():
+            services.save_profile(form.profile_name.data, services.file_headers(staged), report.layout.roles)
+
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    elif commit_or_flash(import_and_keep_the_columns):
         services.discard(staged)
         flash(_("The %(year)s wave is imported.", year=options["year"]), "success")
         return redirect(url_for("surveys.index"))

@@ -29,7 +29,8 @@ from tests.support.web import csrf_token, login
 MATRIX = Path(__file__).with_name("matrix.txt")
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 MISSING = {name: 999_999 for name in ("assessment_id", "evidence_id", "application_id", "label_id", "version_id",
-                                      "round_id", "wave_id", "user_id", "tie_id", "point_id", "action_id")} | {
+                                      "round_id", "wave_id", "user_id", "tie_id", "point_id", "action_id",
+                                      "profile_id")} | {
     "public_id": "no-such-label", "token": "0" * 32, "code": "9999", "area_id": "nowhere", "criterion_id": "no.such"}
 WRITE = os.environ.get("LABELAPP_WRITE_AUTHZ_MATRIX") == "1"
 

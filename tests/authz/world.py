@@ -78,9 +78,12 @@ def build(app) -> World:
         db.session.commit()
         label = awarded_labels(["0624"], make_user(Role.ASSESSOR), people["coordinator"])[0]
         wave_staged = survey_services.stage_upload(io.BytesIO(SURVEY), "kov.csv")
-        wave, _report = survey_services.import_wave(wave_staged, 2025, "kov.csv")
+        wave, report = survey_services.import_wave(wave_staged, 2025, "kov.csv")
+        profile = survey_services.save_profile("Matrix", survey_services.file_headers(wave_staged),
+                                               report.layout.roles)
         tokens = {}
-        for step in ("confirm", "discard", "mapping"):  # one staged import each, so no step consumes another's
+        # One staged import each, so no step consumes another's.
+        for step in ("confirm", "discard", "mapping", "profile"):
             staged = survey_services.stage_upload(io.BytesIO(SURVEY.replace(b"62,5", f"6{len(tokens)}".encode())),
                                                   f"{step}.csv")
             staged.options = {"year": 2026, "description": "", "shape": None, "supersede": False, "mapping": {}}
@@ -95,7 +98,7 @@ def build(app) -> World:
                 "label_id": label.id, "public_id": label.public_id, "version_id": round_.criteria_version_id,
                 "round_id": round_.id, "wave_id": wave.id, "token": staged.token, "code": "0784",
                 "user_id": people["staff_b"].id, "tie_id": tie.id, "filename": "css/app.css",
-                "point_id": point.id, "action_id": action.id,
+                "point_id": point.id, "action_id": action.id, "profile_id": profile.id,
             },
             per_rule=tokens,
         )
