@@ -86,6 +86,9 @@ DEFAULTS: dict[str, object] = {
     "PROXY_FIX_X_FOR": 0,
     "AUDIT_PAGE_SIZE": 50,
     "APPLICATIONS_PAGE_SIZE": 50,
+    "SURVEY_WAVES_PAGE_SIZE": 50,
+    "USERS_PAGE_SIZE": 50,
+    "OUTBOX_PAGE_SIZE": 50,
     # Refused requests (CSRF failures, 403s) are logged at most once per client address in this many seconds
     # (per process); the next line says how many were held back.
     "SECURITY_LOG_INTERVAL_SECONDS": 60,

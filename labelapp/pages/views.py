@@ -117,6 +117,6 @@ def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, per_page=current_app.config["OUTBOX_PAGE_SIZE"], error_out=False)
     return render_template("pages/outbox.html", page=page, status=status, statuses=list(OutboxStatus),
                            status_words=OUTBOX_STATUS_WORDS)
