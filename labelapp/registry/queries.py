@@ -13,6 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, extract, func, select
 
 from labelapp.applications import revisions
+from labelapp.applications.models import Application
 from labelapp.core.inputs import InvalidParameter
 from labelapp.extensions import db
 from labelapp.labels.models import Label, LabelState
@@ -185,21 +186,25 @@ def _query_facets() -> dict[str, list]:
 
 
 def municipality_page(code: str):
-    """The municipality, its labels (newest first), the latest panel-verified area scores, survey history."""
+    """The municipality, its labels (newest first), the latest panel-verified area scores, survey history.
+
+    Only what the page shows is read: of each label's application its id and publishing choice (never the score
+    snapshot), of the panel decision only the verified scores."""
     place = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if place is None:
         return None
     labels = db.session.scalars(select(Label).where(Label.municipality_id == place.id)
-                                .options(db.joinedload(Label.criteria_version), db.joinedload(Label.application))
+                                .options(db.joinedload(Label.criteria_version),
+                                         db.joinedload(Label.application).load_only(
+                                             Application.id, Application.status, Application.publish_details))
                                 .order_by(Label.awarded_on.desc(), Label.id.desc())).all()
     verified, answers = None, None
     if labels:
         if labels[0].application.publish_details:  # as the panel judged them, never the live assessment
             answers = revisions.contents(labels[0].application).answers
-        decision = db.session.scalar(select(PanelDecision).where(PanelDecision.application_id ==
-                                                                 labels[0].application_id)
+        verified = db.session.scalar(select(PanelDecision.verified)
+                                     .where(PanelDecision.application_id == labels[0].application_id)
                                      .order_by(PanelDecision.id.desc()).limit(1))
-        verified = decision.verified if decision else None
     survey = db.session.execute(
         select(SurveyWave.year, SurveyResult.value, SurveyResult.ci_low, SurveyResult.ci_high, SurveyResult.n,
                SurveyResult.flag)
