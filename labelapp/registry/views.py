@@ -42,6 +42,7 @@ def index():
 
 @bp.route("/registry/<code>")
 @access(public)
+@cache.anonymous_page  # survey waves, panel decisions and publishing choices move the marker too (0026)
 def municipality(code: str):
     found = queries.municipality_page(code)
     if found is None:
