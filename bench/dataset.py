@@ -90,7 +90,7 @@ def build(url: str, *, municipalities: int, labels: int, in_review: int, seed: i
 
 def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     from labelapp.applications.models import Application
-    from labelapp.applications.services import compute_snapshot
+    from labelapp.applications.services import compute_snapshot, score
     from labelapp.applications.states import ApplicationStatus
     from labelapp.assessment.models import Assessment, AssessmentStatus
     from labelapp.auth import second_factor
@@ -102,7 +102,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     from labelapp.labels.models import Decision, Label, LabelState
     from labelapp.municipalities import services as municipality_services
     from labelapp.municipalities.models import Municipality
-    from labelapp.panel.models import PanelMember, Review
+    from labelapp.panel.models import PanelDecision, PanelMember, Review
     from labelapp.surveys import services as survey_services
 
     folder = Path(instance)
@@ -155,10 +155,21 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         snapshots[index] = [compute_snapshot(crit, {cid: rng.randrange(1, 5) for cid in ids},
                                              {"value": 70.0, "ci_low": 65.0, "ci_high": 75.0, "n": 400})
                             for _ in range(8)]
+    # Panel decisions (levels and the verified scores the scoring engine gives them), a few per version too, so
+    # that calibration has data and every municipality page with a reviewed label draws its area chart.
+    consolidations = {}
+    for index, crit in enumerate(criteria):
+        ids = [c.id for _a, c in crit.criteria()]
+        consolidations[index] = []
+        for _ in range(8):
+            levels = {cid: rng.randrange(1, 5) for cid in ids}
+            consolidations[index].append((
+                {cid: {"level": level, "reason": ""} for cid, level in levels.items()},
+                score(crit, levels, {"value": 70.0, "ci_low": 65.0, "ci_high": 75.0, "n": 400})))
 
     # Rows waiting to be inserted, per model in foreign-key order; explicit ids link them before insertion.
     pending: dict[type, list[dict]] = {model: [] for model in (Assessment, Application, Decision, Label,
-                                                               PanelMember, Review)}
+                                                               PanelMember, Review, PanelDecision)}
     assessment_rows, application_rows, decision_rows = pending[Assessment], pending[Application], pending[Decision]
     label_rows, member_rows, review_rows = pending[Label], pending[PanelMember], pending[Review]
 
@@ -170,8 +181,8 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
 
     ids_of_criteria = {index: [c.id for _a, c in crit.criteria()] for index, crit in enumerate(criteria)}
 
-    def panel_of(application_id: int, version_index: int, stamp) -> None:
-        """A panel of two (the first chairs), both reviews submitted."""
+    def panel_of(application_id: int, version_index: int, stamp, decided: bool = True) -> None:
+        """A panel of two (the first chairs), both reviews submitted, and its consolidation if ``decided``."""
         for position, user in enumerate(rng.sample(assessors, 2)):
             member_rows.append({"application_id": application_id, "user_id": user.id, "is_chair": position == 0,
                                 "deadline": stamp.date() + dt.timedelta(days=30), "assigned_at": stamp})
@@ -180,6 +191,11 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                            for cid in ids_of_criteria[version_index]},
                                 "recommendation": rng.choice(["award", "decline", "unsure"]), "comment": "",
                                 "submitted_at": stamp, "updated_at": stamp})
+        if decided:
+            levels, verified = rng.choice(consolidations[version_index])
+            pending[PanelDecision].append({"application_id": application_id, "levels": levels,
+                                           "recommendation": "award", "reasons": "", "verified": verified,
+                                           "decided_at": stamp})
 
     # Decided applications and their labels: one cycle per round (two years apart), each municipality in turn.
     per_cycle = len(places)
@@ -232,7 +248,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                  "criteria_version_id": versions[-1].id, "status": ApplicationStatus.IN_REVIEW,
                                  "revision": 1, "snapshot": rng.choice(snapshots[len(VERSIONS) - 1]),
                                  "created_at": now, "updated_at": now})
-        panel_of(application_id, len(VERSIONS) - 1, now)
+        panel_of(application_id, len(VERSIONS) - 1, now, decided=False)
         if len(application_rows) >= BATCH:
             flush_all()
     flush_all()
