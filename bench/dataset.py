@@ -35,6 +35,7 @@ class Dataset:
     assessor_recovery_codes: list[str]  # each logs the assessor in once (a TOTP code would be good once a step)
     sample_code: str
     sample_label: str
+    sample_application: int = 0  # in review, with the bench assessor on its panel
     password: str = "bench-parool-2026"
 
 
@@ -104,6 +105,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     from labelapp.municipalities.models import Municipality
     from labelapp.panel.models import PanelDecision, PanelMember, Review
     from labelapp.surveys import services as survey_services
+    from labelapp.surveys.models import SurveyResult, SurveyWave
 
     folder = Path(instance)
     municipality_file(folder / "municipalities.tsv", municipalities)
@@ -147,6 +149,10 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         survey_services.import_wave(survey_services.stage_path(path), year, path.name)
     db.session.commit()
+    # Applications pin the survey figure in force, as the app does: the newest wave's result of the municipality.
+    survey_of = dict(db.session.execute(
+        db.select(SurveyResult.municipality_id, SurveyResult.id).join(SurveyWave)
+        .where(SurveyWave.superseded_by_id.is_(None)).order_by(SurveyWave.year)).all())
 
     # Snapshots from the real scoring engine, a few per criteria version, reused across rows.
     snapshots = {}
@@ -179,11 +185,16 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                 db.session.execute(insert(model), rows[start:start + BATCH])
             rows.clear()
 
+    in_review_sample: list[int] = []  # an application in review on the bench assessor's panel
     ids_of_criteria = {index: [c.id for _a, c in crit.criteria()] for index, crit in enumerate(criteria)}
 
     def panel_of(application_id: int, version_index: int, stamp, decided: bool = True) -> None:
         """A panel of two (the first chairs), both reviews submitted, and its consolidation if ``decided``."""
-        for position, user in enumerate(rng.sample(assessors, 2)):
+        members = rng.sample(assessors, 2)
+        if not decided and not in_review_sample:
+            members[1] = assessors[0] if members[0] is not assessors[0] else members[1]
+            in_review_sample.append(application_id)
+        for position, user in enumerate(members):
             member_rows.append({"application_id": application_id, "user_id": user.id, "is_chair": position == 0,
                                 "deadline": stamp.date() + dt.timedelta(days=30), "assigned_at": stamp})
             review_rows.append({"application_id": application_id, "user_id": user.id, "revision": 1,
@@ -220,6 +231,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                  "criteria_version_id": versions[version_index].id,
                                  "status": ApplicationStatus.AWARDED, "revision": 1,
                                  "snapshot": rng.choice(snapshots[version_index]), "created_at": stamp,
+                                 "survey_result_id": survey_of.get(place_id),
                                  "updated_at": stamp, "publish_details": n % 2 == 0})
         decision_rows.append({"application_id": application_id, "outcome": "award", "decided_at": stamp,
                               "released_at": stamp, "decided_by_id": coordinator.id})
@@ -247,6 +259,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         application_rows.append({"id": application_id, "assessment_id": assessment_id, "municipality_id": place_id,
                                  "criteria_version_id": versions[-1].id, "status": ApplicationStatus.IN_REVIEW,
                                  "revision": 1, "snapshot": rng.choice(snapshots[len(VERSIONS) - 1]),
+                                 "survey_result_id": survey_of.get(place_id),
                                  "created_at": now, "updated_at": now})
         panel_of(application_id, len(VERSIONS) - 1, now, decided=False)
         if len(application_rows) >= BATCH:
@@ -261,4 +274,4 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     db.session.commit()
     sample_label = db.session.scalar(db.select(Label.public_id).order_by(Label.id.desc()).limit(1)) or ""
     return Dataset(url, Path(instance), len(places), labels, in_review, assessors[0].email, recovery,
-                   places[0][1], sample_label)
+                   places[0][1], sample_label, in_review_sample[0] if in_review_sample else 0)

@@ -40,6 +40,7 @@ def pages(data: Dataset) -> dict[str, str]:
         "verification page": f"/verify/{data.sample_label}",
         "Atom feed": "/registry/feed.atom",
         "assessor dashboard": "/dashboard",
+        "assessor: application page": f"/applications/{data.sample_application}",
         "registry, filter not cached before": "@filters",
         "registry, search not cached before": "@searches",
         "municipality page (with chart), not cached": "@municipality",
@@ -129,7 +130,7 @@ def under_load(data: Dataset, backend: str, count: int, concurrency: int, folder
             for name, path in pages(data).items():
                 base_figures = load(baseline.base + "/", per_round, concurrency)
                 url = f"{server.base}@{cold[path[1:]]}" if path.startswith("@") else server.base + path
-                figures = load(url, per_round, concurrency, cookie if name == "assessor dashboard" else "")
+                figures = load(url, per_round, concurrency, cookie if name.startswith("assessor") else "")
                 runs.setdefault(name, []).append((figures, base_figures))
         for name, measured in runs.items():
             ratios = sorted(f["rps"] / b["rps"] for f, b in measured)
@@ -198,7 +199,7 @@ def query_counts(data: Dataset) -> dict[str, int]:
                "@searches": "/registry?q=sunteetiline+7&sort=name",
                "@municipality": f"/registry/{data.sample_code}?v=counting"}
     for name, path in pages(data).items():
-        visitor = app.test_client() if name != "assessor dashboard" else client
+        visitor = client if name.startswith("assessor") else app.test_client()
         cold = path.startswith("@")
         path = samples.get(path, path)
         if not cold:
