@@ -154,12 +154,18 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         db.select(SurveyResult.municipality_id, SurveyResult.id).join(SurveyWave)
         .where(SurveyWave.superseded_by_id.is_(None)).order_by(SurveyWave.year)).all())
 
-    # Snapshots from the real scoring engine, a few per criteria version, reused across rows.
+    # Snapshots from the real scoring engine, a few per criteria version, reused across rows, with survey inputs
+    # as the app pins them (a stored result of the newest wave: its year, figure and interval).
+    newest = db.session.scalar(db.select(SurveyResult).join(SurveyWave).order_by(SurveyWave.year.desc(),
+                                                                                 SurveyResult.id).limit(1))
+    survey_inputs = {"wave": newest.wave.year, "wave_id": newest.wave_id, "value": newest.value,
+                     "ci_low": newest.ci_low, "ci_high": newest.ci_high, "n": newest.n,
+                     "n_effective": newest.n_effective, "flag": newest.flag}
     snapshots = {}
     for index, crit in enumerate(criteria):
         ids = [c.id for _a, c in crit.criteria()]
         snapshots[index] = [compute_snapshot(crit, {cid: rng.randrange(1, 5) for cid in ids},
-                                             {"value": 70.0, "ci_low": 65.0, "ci_high": 75.0, "n": 400})
+                                             survey_inputs)
                             for _ in range(8)]
     # Panel decisions (levels and the verified scores the scoring engine gives them), a few per version too, so
     # that calibration has data and every municipality page with a reviewed label draws its area chart.
@@ -171,7 +177,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
             levels = {cid: rng.randrange(1, 5) for cid in ids}
             consolidations[index].append((
                 {cid: {"level": level, "reason": ""} for cid, level in levels.items()},
-                score(crit, levels, {"value": 70.0, "ci_low": 65.0, "ci_high": 75.0, "n": 400})))
+                score(crit, levels, survey_inputs)))
 
     # Rows waiting to be inserted, per model in foreign-key order; explicit ids link them before insertion.
     pending: dict[type, list[dict]] = {model: [] for model in (Assessment, Application, Decision, Label,

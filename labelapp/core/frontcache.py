@@ -68,8 +68,8 @@ class FrontCache:
         if marker is None:
             return self.app(environ, start_response)
         # The day is part of the key: whether a label is valid now also depends on the date.
-        key = (marker, time.gmtime()[:3], environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST", ""), environ.get("SCRIPT_NAME", ""), path,
-               environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""),
+        key = (marker, time.gmtime()[:3], environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST", ""),
+               environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""),
                environ.get("HTTP_ACCEPT_ENCODING", ""))
         with self._lock:
             stored = self._entries.get(key)

@@ -201,15 +201,16 @@ def _query_facets() -> dict[str, list]:
 def municipality_page(code: str):
     """The municipality, its labels (newest first), the latest panel-verified area scores, survey history.
 
-    Only what the page shows is read: of each label's application its id and publishing choice (never the score
-    snapshot), of the panel decision only the verified scores."""
+    Only what the page shows is read: of each label's application what finds its published answers (never the
+    score snapshot), of the panel decision only the verified scores."""
     place = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if place is None:
         return None
     labels = db.session.scalars(select(Label).where(Label.municipality_id == place.id)
                                 .options(db.joinedload(Label.criteria_version),
                                          db.joinedload(Label.application).load_only(
-                                             Application.id, Application.status, Application.publish_details))
+                                             Application.id, Application.assessment_id, Application.status,
+                                             Application.publish_details))
                                 .order_by(Label.awarded_on.desc(), Label.id.desc())).all()
     verified, answers = None, None
     if labels:

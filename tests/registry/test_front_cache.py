@@ -67,3 +67,17 @@ def test_two_instances_on_one_database_see_a_change_within_the_interval(app, lab
     assert "Tallinna linn" in second.get("/registry?q=tallinna").get_data(as_text=True)
     with other.app_context():
         db.engine.dispose()
+
+
+def test_a_new_survey_wave_shows_on_the_cached_municipality_page(app, labels, tmp_path):
+    from labelapp.surveys import services as survey_services
+
+    client = app.test_client()
+    assert "71,3" not in client.get("/registry/0784").get_data(as_text=True)
+    path = tmp_path / "wave.csv"
+    path.write_text("EHAK;Omavalitsus;Osakaal;n\n0784;Tallinn;71,3;800\n", encoding="utf-8")
+    with app.test_request_context():
+        survey_services.import_wave(survey_services.stage_path(path), 2031, "wave.csv")
+        db.session.commit()
+    time.sleep(INTERVAL + 0.1)
+    assert "71,3" in client.get("/registry/0784").get_data(as_text=True)
