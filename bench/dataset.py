@@ -35,6 +35,7 @@ class Dataset:
     assessor_recovery_codes: list[str]  # each logs the assessor in once (a TOTP code would be good once a step)
     sample_code: str
     sample_label: str
+    sample_application: int = 0  # in review, with the bench assessor on its panel
     password: str = "bench-parool-2026"
 
 
@@ -91,7 +92,7 @@ def build(url: str, *, municipalities: int, labels: int, in_review: int, seed: i
 
 def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     from labelapp.applications.models import Application
-    from labelapp.applications.services import compute_snapshot
+    from labelapp.applications.services import compute_snapshot, score
     from labelapp.applications.states import ApplicationStatus
     from labelapp.assessment.models import Assessment, AssessmentStatus
     from labelapp.auth import second_factor
@@ -103,8 +104,9 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     from labelapp.labels.models import Decision, Label, LabelState
     from labelapp.municipalities import services as municipality_services
     from labelapp.municipalities.models import Municipality
-    from labelapp.panel.models import PanelMember, Review
+    from labelapp.panel.models import PanelDecision, PanelMember, Review
     from labelapp.surveys import services as survey_services
+    from labelapp.surveys.models import SurveyResult, SurveyWave
 
     folder = Path(instance)
     municipality_file(folder / "municipalities.tsv", municipalities)
@@ -148,18 +150,39 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
         survey_services.import_wave(survey_services.stage_path(path), year, path.name)
     db.session.commit()
+    # Applications pin the survey figure in force, as the app does: the newest wave's result of the municipality.
+    survey_of = dict(db.session.execute(
+        db.select(SurveyResult.municipality_id, SurveyResult.id).join(SurveyWave)
+        .where(SurveyWave.superseded_by_id.is_(None)).order_by(SurveyWave.year)).all())
 
-    # Snapshots from the real scoring engine, a few per criteria version, reused across rows.
+    # Snapshots from the real scoring engine, a few per criteria version, reused across rows, with survey inputs
+    # as the app pins them (a stored result of the newest wave: its year, figure and interval).
+    newest = db.session.scalar(db.select(SurveyResult).join(SurveyWave).order_by(SurveyWave.year.desc(),
+                                                                                 SurveyResult.id).limit(1))
+    survey_inputs = {"wave": newest.wave.year, "wave_id": newest.wave_id, "value": newest.value,
+                     "ci_low": newest.ci_low, "ci_high": newest.ci_high, "n": newest.n,
+                     "n_effective": newest.n_effective, "flag": newest.flag}
     snapshots = {}
     for index, crit in enumerate(criteria):
         ids = [c.id for _a, c in crit.criteria()]
         snapshots[index] = [compute_snapshot(crit, {cid: rng.randrange(1, 5) for cid in ids},
-                                             {"value": 70.0, "ci_low": 65.0, "ci_high": 75.0, "n": 400})
+                                             survey_inputs)
                             for _ in range(8)]
+    # Panel decisions (levels and the verified scores the scoring engine gives them), a few per version too, so
+    # that calibration has data and every municipality page with a reviewed label draws its area chart.
+    consolidations = {}
+    for index, crit in enumerate(criteria):
+        ids = [c.id for _a, c in crit.criteria()]
+        consolidations[index] = []
+        for _ in range(8):
+            levels = {cid: rng.randrange(1, 5) for cid in ids}
+            consolidations[index].append((
+                {cid: {"level": level, "reason": ""} for cid, level in levels.items()},
+                score(crit, levels, survey_inputs)))
 
     # Rows waiting to be inserted, per model in foreign-key order; explicit ids link them before insertion.
     pending: dict[type, list[dict]] = {model: [] for model in (Assessment, Application, Decision, Label,
-                                                               PanelMember, Review)}
+                                                               PanelMember, Review, PanelDecision)}
     assessment_rows, application_rows, decision_rows = pending[Assessment], pending[Application], pending[Decision]
     label_rows, member_rows, review_rows = pending[Label], pending[PanelMember], pending[Review]
 
@@ -169,11 +192,16 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                 db.session.execute(insert(model), rows[start:start + BATCH])
             rows.clear()
 
+    in_review_sample: list[int] = []  # an application in review on the bench assessor's panel
     ids_of_criteria = {index: [c.id for _a, c in crit.criteria()] for index, crit in enumerate(criteria)}
 
-    def panel_of(application_id: int, version_index: int, stamp) -> None:
-        """A panel of two (the first chairs), both reviews submitted."""
-        for position, user in enumerate(rng.sample(assessors, 2)):
+    def panel_of(application_id: int, version_index: int, stamp, decided: bool = True) -> None:
+        """A panel of two (the first chairs), both reviews submitted, and its consolidation if ``decided``."""
+        members = rng.sample(assessors, 2)
+        if not decided and not in_review_sample:
+            members[1] = assessors[0] if members[0] is not assessors[0] else members[1]
+            in_review_sample.append(application_id)
+        for position, user in enumerate(members):
             member_rows.append({"application_id": application_id, "user_id": user.id, "is_chair": position == 0,
                                 "deadline": stamp.date() + dt.timedelta(days=30), "assigned_at": stamp})
             review_rows.append({"application_id": application_id, "user_id": user.id, "revision": 1,
@@ -181,6 +209,11 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                            for cid in ids_of_criteria[version_index]},
                                 "recommendation": rng.choice(["award", "decline", "unsure"]), "comment": "",
                                 "submitted_at": stamp, "updated_at": stamp})
+        if decided:
+            levels, verified = rng.choice(consolidations[version_index])
+            pending[PanelDecision].append({"application_id": application_id, "levels": levels,
+                                           "recommendation": "award", "reasons": "", "verified": verified,
+                                           "decided_at": stamp})
 
     # Decided applications and their labels: one cycle per round (two years apart), each municipality in turn.
     per_cycle = len(places)
@@ -205,6 +238,7 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                  "criteria_version_id": versions[version_index].id,
                                  "status": ApplicationStatus.AWARDED, "revision": 1,
                                  "snapshot": rng.choice(snapshots[version_index]), "created_at": stamp,
+                                 "survey_result_id": survey_of.get(place_id),
                                  "updated_at": stamp, "publish_details": n % 2 == 0})
         decision_rows.append({"application_id": application_id, "outcome": "award", "decided_at": stamp,
                               "released_at": stamp, "decided_by_id": coordinator.id})
@@ -232,8 +266,9 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
         application_rows.append({"id": application_id, "assessment_id": assessment_id, "municipality_id": place_id,
                                  "criteria_version_id": versions[-1].id, "status": ApplicationStatus.IN_REVIEW,
                                  "revision": 1, "snapshot": rng.choice(snapshots[len(VERSIONS) - 1]),
+                                 "survey_result_id": survey_of.get(place_id),
                                  "created_at": now, "updated_at": now})
-        panel_of(application_id, len(VERSIONS) - 1, now)
+        panel_of(application_id, len(VERSIONS) - 1, now, decided=False)
         if len(application_rows) >= BATCH:
             flush_all()
     flush_all()
@@ -246,4 +281,4 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
     db.session.commit()
     sample_label = db.session.scalar(db.select(Label.public_id).order_by(Label.id.desc()).limit(1)) or ""
     return Dataset(url, Path(instance), len(places), labels, in_review, assessors[0].email, recovery,
-                   places[0][1], sample_label)
+                   places[0][1], sample_label, in_review_sample[0] if in_review_sample else 0)

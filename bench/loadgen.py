@@ -1,6 +1,9 @@
 """A small load generator, run in its own process: N GET requests over C keep-alive connections.
 
 python -m bench.loadgen URL REQUESTS CONCURRENCY [COOKIE]  ->  one JSON line: count, errors, seconds, latencies (ms)
+
+URL may be BASE@FILE: the paths in FILE (one a line) are requested in turn after BASE, each at most once if
+there are enough (pages not cached before); the warm-up requests take the last ones.
 """
 
 from __future__ import annotations
@@ -14,8 +17,15 @@ from urllib.parse import urlsplit
 
 
 def run(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
+    if "@" in url:
+        url, listed = url.split("@", 1)
+        with open(listed, encoding="utf-8") as lines:
+            paths = [line.strip() for line in lines if line.strip()]
+    else:
+        paths = None
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
+    paths = paths or [path]
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -27,10 +37,11 @@ def run(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
         mine, failed = [], []
         while True:
             with lock:
-                if next(counter, None) is None:
+                number = next(counter, None)
+                if number is None:
                     break
             started = time.perf_counter()
-            connection.request("GET", path, headers=headers)
+            connection.request("GET", paths[number % len(paths)], headers=headers)
             response = connection.getresponse()
             response.read()
             mine.append((time.perf_counter() - started) * 1000)
@@ -43,8 +54,8 @@ def run(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
 
     # One request per connection first, unmeasured, so that connection set-up and first-request work don't count.
     warm = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    for _ in range(concurrency):
-        warm.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    for number in range(concurrency):
+        warm.request("GET", paths[-1 - number % len(paths)], headers={"Cookie": cookie} if cookie else {})
         warm.getresponse().read()
     warm.close()
     started = time.perf_counter()

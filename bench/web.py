@@ -22,7 +22,13 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 WORKERS = 3  # README: 2 × cores − 1 on the 2-core machine
 
 
+COUNTIES = ["Harju maakond", "Tartu maakond", "Pärnu maakond", "Ida-Viru maakond", "Saare maakond"]
+STATES = ["valid", "expiring", "revoked", "expired"]
+
+
 def pages(data: Dataset) -> dict[str, str]:
+    """Pages measured cached (the same address again) and, for the cold ones, a list of addresses each asked
+    once (``@name``, written by cold_paths)."""
     deep = max(1, data.labels // 25 // 2)
     return {
         "registry, first page": "/registry",
@@ -31,10 +37,32 @@ def pages(data: Dataset) -> dict[str, str]:
         "municipality page": f"/registry/{data.sample_code}",
         "JSON list": "/api/v1/labels",
         "badge SVG": f"/badge/{data.sample_label}.svg",
+        "verification page": f"/verify/{data.sample_label}",
+        "Atom feed": "/registry/feed.atom",
         "programme results": "/programme",
         "library of good practice": "/library",
         "assessor dashboard": "/dashboard",
+        "assessor: application page": f"/applications/{data.sample_application}",
+        "registry, filter not cached before": "@filters",
+        "registry, search not cached before": "@searches",
+        "municipality page (with chart), not cached": "@municipality",
     }
+
+
+def cold_paths(data: Dataset, folder: Path) -> dict[str, Path]:
+    """Addresses never asked before: filter combinations, searches (accent-free, lower case, as people type),
+    and the sample municipality's page with a query string no cache has seen."""
+    filters = [f"/registry?county={county.replace(' ', '+')}&state={state}&sort={sort}&year={year}"
+               for county in COUNTIES for state in STATES for sort in ("status", "name", "awarded", "valid_until")
+               for year in range(2010, 2031)]
+    searches = [f"/registry?q=sunteetiline+{n}&sort={sort}" for n in range(1, max(2, data.municipalities - 79))
+                for sort in ("status", "name")]
+    municipality = [f"/registry/{data.sample_code}?v={n}" for n in range(20_000)]
+    found = {}
+    for name, paths in (("filters", filters), ("searches", searches), ("municipality", municipality)):
+        found[name] = folder / f"{name}.paths"
+        found[name].write_text("\n".join(paths) + "\n", encoding="utf-8")
+    return found
 
 
 class Server:
@@ -86,26 +114,45 @@ def load(url: str, count: int, concurrency: int, cookie: str = "") -> dict:
             "p99": quantiles[98]}
 
 
-def under_load(data: Dataset, backend: str, count: int, concurrency: int) -> list[dict]:
+ROUNDS = 3
+
+
+def under_load(data: Dataset, backend: str, count: int, concurrency: int, folder: Path) -> list[dict]:
+    """Each page under load against the bare-Flask baseline, interleaved: in each of ROUNDS rounds the baseline is
+    measured right before each page, so that both see the same machine; the ratio is per round (median, range)."""
     baseline = Server("bench.baseline:create_app()")
-    try:
-        base_figures = load(baseline.base + "/", count, concurrency)
-    finally:
-        baseline.stop()
     server = Server("labelapp:create_app()", app_env(data), ready="/static/css/app.css")
+    cold = cold_paths(data, folder)
+    per_round = max(50, count // ROUNDS)
     rows = []
     try:
         cookie = assessor_cookie(server.base, data)
-        for name, path in pages(data).items():
-            figures = load(server.base + path, count, concurrency, cookie if name == "assessor dashboard" else "")
-            rows.append({"backend": backend, "page": name, "path": path, **figures, "baseline": base_figures})
+        runs: dict[str, list[tuple[dict, dict]]] = {}
+        for _round in range(ROUNDS):
+            for name, path in pages(data).items():
+                base_figures = load(baseline.base + "/", per_round, concurrency)
+                url = f"{server.base}@{cold[path[1:]]}" if path.startswith("@") else server.base + path
+                figures = load(url, per_round, concurrency, cookie if name.startswith("assessor") else "")
+                runs.setdefault(name, []).append((figures, base_figures))
+        for name, measured in runs.items():
+            ratios = sorted(f["rps"] / b["rps"] for f, b in measured)
+            middle = sorted(measured, key=lambda pair: pair[0]["rps"] / pair[1]["rps"])[len(measured) // 2]
+            rows.append({"backend": backend, "page": name, "path": pages(data)[name], **middle[0],
+                         "baseline": middle[1], "ratio": statistics.median(ratios),
+                         "ratio_range": (ratios[0], ratios[-1]),
+                         "p95_all": [round(f["p95"], 1) for f, _b in measured]})
     finally:
         server.stop()
+        baseline.stop()
     return rows
 
 
 def query_counts(data: Dataset) -> dict[str, int]:
-    """SQL statements per page, counted in-process with the same app (test client, real requests)."""
+    """Round trips to the database per page, counted in-process with the same app (test client, real requests):
+    every statement the driver is given, BEGIN included (explicit on SQLite, sent by psycopg before the first
+    statement on PostgreSQL), every COMMIT and ROLLBACK (also the pool's on return, when a transaction was open)
+    and the front cache's marker reads (counted as if each request were the first of its interval). A cached page
+    is counted on its second request; a page "not cached before" on an address not asked before."""
     from sqlalchemy import event
 
     from bench.dataset import make_app
@@ -115,6 +162,7 @@ def query_counts(data: Dataset) -> dict[str, int]:
     counts = {}
     with app.app_context():
         engine = db.engine
+    postgres = engine.dialect.name == "postgresql"
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"email": data.assessor_email, "password": data.password,
@@ -122,21 +170,53 @@ def query_counts(data: Dataset) -> dict[str, int]:
     page = client.get("/login/second-factor").get_data(as_text=True)
     client.post("/login/second-factor", data={"code": data.assessor_recovery_codes.pop(),
                                               "csrf_token": csrf_token(page)})
-    statements = []
+    trips = []
+    front = app.extensions.get("labelapp.front_cache")
+    if front is not None:
+        reader = front.read_marker
 
-    def count(_conn, _cursor, statement, *_args):
-        if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN is transaction control, not a query
-            statements.append(1)
+        def counted_marker():
+            trips.append("SELECT counter (front cache)")
+            return reader()
 
+        front.read_marker = counted_marker
+
+    def statement(_conn, _cursor, sql, *_args):
+        trips.append(sql)
+
+    def begin(_conn):
+        if postgres:  # psycopg sends BEGIN itself; SQLite's explicit BEGIN is a statement, counted above
+            trips.append("BEGIN")
+
+    def ended(_conn):
+        trips.append("COMMIT/ROLLBACK")
+
+    def reset(dbapi_connection, _record, *_args):
+        if postgres and dbapi_connection.info.transaction_status != 0:  # psycopg rolls back only an open one
+            trips.append("ROLLBACK (pool)")
+
+    listeners = [(engine, "before_cursor_execute", statement), (engine, "begin", begin),
+                 (engine, "commit", ended), (engine, "rollback", ended), (engine.pool, "reset", reset)]
+    samples = {"@filters": "/registry?county=Tartu+maakond&state=expired&sort=name&year=2020",
+               "@searches": "/registry?q=sunteetiline+7&sort=name",
+               "@municipality": f"/registry/{data.sample_code}?v=counting"}
     for name, path in pages(data).items():
-        anonymous = app.test_client() if name != "assessor dashboard" else client
-        anonymous.get(path)  # warm caches (criteria files, templates) first
-        event.listen(engine, "before_cursor_execute", count)
-        statements.clear()
-        response = anonymous.get(path)
-        event.remove(engine, "before_cursor_execute", count)
+        visitor = client if name.startswith("assessor") else app.test_client()
+        cold = path.startswith("@")
+        path = samples.get(path, path)
+        if not cold:
+            visitor.get(path).get_data()  # warm caches (criteria files, templates, responses) first
+        if front is not None:
+            front._read_at = float("-inf")  # count the worst case: the one marker read of an interval falls here
+        for target, name_, function in listeners:
+            event.listen(target, name_, function)
+        trips.clear()
+        response = visitor.get(path)
+        response.get_data()
+        for target, name_, function in listeners:
+            event.remove(target, name_, function)
         assert response.status_code == 200, (path, response.status_code)
-        counts[re.sub(r" \(\d+\)", "", name)] = len(statements)
+        counts[re.sub(r" \(\d+\)", "", name)] = len(trips)
     with app.app_context():
         db.engine.dispose()
     return counts

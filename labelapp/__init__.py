@@ -21,7 +21,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_request_hooks(app)
     register_commands(app)
+    register_front_cache(app)
     return app
+
+
+def register_front_cache(app: Flask) -> None:
+    """Anonymous GETs of the public registry pages are answered from a cache in front of the app stack, keyed by
+    the registry change marker, read at most once per FRONT_CACHE_SECONDS (0: every request; None: no cache)."""
+    interval = app.config["FRONT_CACHE_SECONDS"]
+    if interval is None:
+        return
+    from labelapp.core.frontcache import FrontCache
+    from labelapp.extensions import db
+    from labelapp.registry import cache
+
+    with app.app_context():
+        engine = db.engine
+    app.wsgi_app = FrontCache(app.wsgi_app, cache.marker_reader(engine), cache.FRONT_PREFIXES, interval=interval)
+    app.extensions["labelapp.front_cache"] = app.wsgi_app
 
 
 def register_proxy(app: Flask) -> None:

@@ -84,8 +84,14 @@ DEFAULTS: dict[str, object] = {
     # Reverse proxies in front of the app that append to X-Forwarded-For (Werkzeug's ProxyFix). 0: no proxy,
     # the header is ignored and the client address is the connection's; 1: one proxy (e.g. nginx), …
     "PROXY_FIX_X_FOR": 0,
+    # Anonymous GETs of public registry pages are answered in front of the app from responses kept per change
+    # marker; the marker is read at most once per this many seconds, so a change shows within it (None: off).
+    "FRONT_CACHE_SECONDS": 2.0,
     "AUDIT_PAGE_SIZE": 50,
     "APPLICATIONS_PAGE_SIZE": 50,
+    "SURVEY_WAVES_PAGE_SIZE": 50,
+    "USERS_PAGE_SIZE": 50,
+    "OUTBOX_PAGE_SIZE": 50,
     # Refused requests (CSRF failures, 403s) are logged at most once per client address in this many seconds
     # (per process); the next line says how many were held back.
     "SECURITY_LOG_INTERVAL_SECONDS": 60,

@@ -50,6 +50,9 @@ def base_config(database_url: str, instance: Path) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 8 * 1024,
         "ARGON2_PARALLELISM": 1,
+        # The front cache reads the change marker on every request in tests (a change shows at once);
+        # tests/registry/test_front_cache.py checks the interval.
+        "FRONT_CACHE_SECONDS": 0,
     }
 
 

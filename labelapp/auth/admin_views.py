@@ -1,7 +1,7 @@
 """Coordinator pages for accounts: list, invite, edit role and municipality, resend an invitation; confirm or refuse
 an assessor's request to remove a tie."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -29,10 +29,10 @@ def _chosen_municipality(form) -> Municipality | None:
 @access(can_manage_users)
 def index():
     role = request.args.get("role", "")
-    query = select(User).options(db.joinedload(User.municipality)).order_by(User.role, User.name)
+    query = select(User).options(db.joinedload(User.municipality)).order_by(User.role, User.name, User.id)
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, per_page=current_app.config["USERS_PAGE_SIZE"], error_out=False)
     return render_template("users/index.html", page=page, role=role, roles=list(Role))
 
 

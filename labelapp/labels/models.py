@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labelapp.applications.models import Application
@@ -42,8 +42,8 @@ class Label(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     criteria_version_id: Mapped[int] = mapped_column(ForeignKey("criteria_version.id"))
-    level: Mapped[str | None] = mapped_column(String(64))
-    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    level: Mapped[str | None] = mapped_column(String(64), index=True)
+    awarded_on: Mapped[dt.date] = mapped_column(Date, index=True)
     valid_until: Mapped[dt.date] = mapped_column(Date, index=True)
     state: Mapped[LabelState] = mapped_column(enum_column(LabelState, name="label_state"), index=True)
     state_reason: Mapped[str] = mapped_column(Text, default="")
@@ -55,10 +55,16 @@ class Label(db.Model):
     # Its position in the registry's Bitstring Status Lists (W3C), named in every credential issued for it.
     # Always set (create_label); nullable only so that migration 0018 need not copy the table on SQLite.
     status_index: Mapped[int | None] = mapped_column(unique=True, index=True)
+    # The registry's sort keys, kept by database triggers (migration 0024) so that every order the registry
+    # offers is an index scan with LIMIT: the municipality's name, and the state's place (current holders first).
+    sort_name: Mapped[str | None] = mapped_column(String(120), index=True)
+    state_rank: Mapped[int | None] = mapped_column(SmallInteger)
 
     municipality: Mapped[Municipality] = relationship()
     criteria_version: Mapped[CriteriaVersion] = relationship()
     application: Mapped[Application] = relationship()
+
+    __table_args__ = (Index("ix_label_registry_status", "state_rank", "sort_name", "id"),)
 
 
 class LabelReminder(db.Model):

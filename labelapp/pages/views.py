@@ -136,9 +136,9 @@ def audit_log():
 @access(can_manage_outbox)
 def outbox():
     status = request.args.get("status", "")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    query = select(OutboxMessage).options(db.defer(OutboxMessage.body)).order_by(OutboxMessage.id.desc())
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = db.paginate(query, per_page=current_app.config["OUTBOX_PAGE_SIZE"], error_out=False)
     return render_template("pages/outbox.html", page=page, status=status, statuses=list(OutboxStatus),
                            status_words=OUTBOX_STATUS_WORDS)

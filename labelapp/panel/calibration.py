@@ -7,7 +7,7 @@ values paired within each unit, then alpha = 1 - D_o / D_e for the level's diffe
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import permutations
 
 LEVELS = ("nominal", "ordinal", "interval")
@@ -33,7 +33,14 @@ def krippendorff_alpha(units: Sequence[Sequence[float | None]], level: str = "or
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
-    matrix = _coincidences(units)
+    return alpha_from_coincidences(_coincidences(units), level)
+
+
+def alpha_from_coincidences(matrix: Mapping[tuple[float, float], float], level: str = "ordinal") -> float | None:
+    """Alpha from the coincidence matrix o[c, k] (as a database can sum it: for each unit with m_u >= 2 values,
+    n_uc * n_uk / (m_u - 1) for c != k and n_uc * (n_uc - 1) / (m_u - 1) for c == k). None when undefined."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}")
     totals: Counter = Counter()
     for (c, _k), weight in matrix.items():
         totals[c] += weight

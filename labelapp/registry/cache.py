@@ -28,6 +28,37 @@ _pages: OrderedDict[tuple, tuple[int, list[tuple[str, str]], bytes]] = OrderedDi
 _lock = threading.Lock()
 
 
+# Public read-only pages that the front cache (core/frontcache.py) may answer for anonymous visitors.
+FRONT_PREFIXES = ("/registry", "/badge/", "/verify/", "/api/v1/labels", "/api/v1/municipalities/")
+
+
+def marker_reader(engine) -> Callable[[], int | None]:
+    """Reads the registry change marker in one round trip: a plain statement on a pooled connection put in
+    autocommit mode for it (no BEGIN; returned idle, so the pool's reset sends no ROLLBACK either)."""
+    postgres = engine.dialect.name == "postgresql"
+
+    def read() -> int | None:
+        connection = engine.raw_connection()
+        try:
+            if postgres:
+                connection.dbapi_connection.autocommit = True
+            cursor = connection.cursor()
+            # A constant statement (registry_change is RegistryChange's table); nothing is formatted into it.
+            cursor.execute("SELECT counter FROM registry_change WHERE id = 1")
+            row = cursor.fetchone()
+            cursor.close()
+            if postgres:
+                connection.dbapi_connection.autocommit = False
+        except Exception:
+            connection.invalidate()  # never back to the pool in autocommit mode
+            raise
+        finally:
+            connection.close()
+        return None if row is None else row[0]
+
+    return read
+
+
 def anonymous_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):

@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import g
 from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import false, func, or_, select
 
 from labelapp.applications import revisions
+from labelapp.applications.models import Application
 from labelapp.core.inputs import InvalidParameter
 from labelapp.extensions import db
 from labelapp.labels.models import Label, LabelState
-from labelapp.municipalities.models import Municipality
+from labelapp.municipalities.models import Municipality, searchable
 from labelapp.panel.models import PanelDecision
 from labelapp.registry.models import RegistryChange
 from labelapp.surveys.models import SurveyResult, SurveyWave
 
-# Current holders first.
-STATE_ORDER = case({LabelState.VALID: 0, LabelState.EXPIRING: 1, LabelState.UNDER_REVIEW: 2,
-                    LabelState.REVOKED: 3, LabelState.EXPIRED: 4}, value=Label.state)
+# Every order is an index scan with LIMIT (migration 0024): the label keeps its municipality's name
+# (sort_name) and its state's place (state_rank: valid, expiring, under review, revoked, expired — current
+# holders first), both kept by database triggers.
 SORTS = {
-    "status": (STATE_ORDER, Municipality.name),
-    "name": (Municipality.name, Label.awarded_on.desc()),
-    "awarded": (Label.awarded_on.desc(), Municipality.name),
-    "valid_until": (Label.valid_until.desc(), Municipality.name),
+    "status": (Label.state_rank, Label.sort_name),
+    "name": (Label.sort_name, Label.awarded_on.desc()),
+    "awarded": (Label.awarded_on.desc(), Label.sort_name),
+    "valid_until": (Label.valid_until.desc(), Label.sort_name),
 }
+STATE_RANK = {LabelState.VALID: 0, LabelState.EXPIRING: 1, LabelState.UNDER_REVIEW: 2, LabelState.REVOKED: 3,
+              LabelState.EXPIRED: 4}
 PAGE_SIZE = 25
 MAX_TEXT_FILTER = 100
 
@@ -87,26 +90,37 @@ def labels_query(filters: Filters):
 
 
 def _filtered(query, filters: Filters):
+    """Filters on the municipality are answered from the small municipality table (by the search column and
+    the county index); those on the label by its own indexes."""
+    places = select(Municipality.id)
     if filters.q:
-        query = query.where(Municipality.name.ilike(f"%{filters.q}%", escape="\\"))
+        # The search column (kept by the model) finds "Pärnu" for "parnu"; the name itself, for a name changed
+        # behind the app.
+        places = places.where(or_(Municipality.search_name.contains(searchable(filters.q), autoescape=True),
+                                  Municipality.name.icontains(filters.q, autoescape=True)))
     if filters.county:
-        query = query.where(Municipality.region == filters.county)
+        places = places.where(Municipality.region == filters.county)
+    if filters.q or filters.county:
+        query = query.where(Label.municipality_id.in_(places))
     if filters.state:
-        query = query.where(Label.state == LabelState(filters.state))
+        state = LabelState(filters.state)
+        query = query.where(Label.state_rank == STATE_RANK[state], Label.state == state)
     if filters.year:
-        query = query.where(extract("year", Label.awarded_on) == int(filters.year))
+        year = int(filters.year)
+        if not 1 <= year <= 9999:
+            return query.where(false())
+        query = query.where(Label.awarded_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     if filters.level:
         query = query.where(Label.level == filters.level)
     return query.order_by(*SORTS[filters.sort], Label.id)
 
 
-# --- cached orderings --------------------------------------------------------------------------------------
-# Sorting 100,000 labels for every registry page costs far more than the page. Each worker process keeps the
-# ordered label ids of recent filter combinations (and the filter values offered), keyed by the database and
-# the registry change marker, which triggers move on every change to labels and municipalities: one small query
-# per request tells whether the cache still holds. A page then loads only its own rows.
-MAX_CACHED_ORDERS = 16
-_orders: OrderedDict[tuple, array] = OrderedDict()
+# --- counts and filter values, per change marker ----------------------------------------------------------
+# A page is one LIMIT query over an index; its count (which the pagination shows) and the filter values offered
+# are kept per worker process, keyed by the database and the registry change marker, which triggers move on
+# every change to the registry's tables: one small query per request tells whether they still hold.
+MAX_CACHED_COUNTS = 64
+_counts: OrderedDict[tuple, int] = OrderedDict()
 _facets: dict[tuple, dict[str, list]] = {}
 _lock = threading.Lock()
 
@@ -122,41 +136,34 @@ def registry_version() -> tuple | None:
     return g.registry_version
 
 
-def ordered_ids(filters: Filters) -> array:
+def count_of(filters: Filters) -> int:
     version = registry_version()
     key = (version, filters.key())
     with _lock:
-        if version is not None and key in _orders:
-            _orders.move_to_end(key)
-            return _orders[key]
-    ids = array("q", db.session.scalars(_filtered(select(Label.id).join(Municipality), filters)))
+        if version is not None and key in _counts:
+            _counts.move_to_end(key)
+            return _counts[key]
+    found = db.session.scalar(select(func.count()).select_from(
+        _filtered(select(Label.id), filters).order_by(None).subquery()))
     if version is not None:
         with _lock:
-            _orders[key] = ids
-            while len(_orders) > MAX_CACHED_ORDERS:
-                _orders.popitem(last=False)
-    return ids
+            _counts[key] = found
+            while len(_counts) > MAX_CACHED_COUNTS:
+                _counts.popitem(last=False)
+    return found
 
 
 class LabelPage(Pagination):
-    """One page of the registry from the cached ordering: a query for the page's labels only."""
-
-    def _ids(self) -> array:
-        if "ids" not in self._query_args:
-            self._query_args["ids"] = ordered_ids(self._query_args["filters"])
-        return self._query_args["ids"]
+    """One page of the registry: its labels by an ordered LIMIT query, the count kept per change marker."""
 
     def _query_items(self) -> list[Label]:
-        chunk = list(self._ids()[self._query_offset:self._query_offset + self.per_page])
-        if not chunk:
-            return []
-        rows = db.session.scalars(select(Label).where(Label.id.in_(chunk)).options(
-            db.joinedload(Label.municipality), db.joinedload(Label.criteria_version))).unique()
-        by_id = {label.id: label for label in rows}
-        return [by_id[i] for i in chunk if i in by_id]
+        return list(db.session.scalars(
+            _filtered(select(Label), self._query_args["filters"])
+            .options(db.joinedload(Label.municipality), db.joinedload(Label.criteria_version))
+            .limit(self.per_page).offset(self._query_offset)))
 
     def _query_count(self) -> int:
-        return len(self._ids())
+        return count_of(self._query_args["filters"])
 
 
 def labels_page(filters: Filters, page: int | None = None, per_page: int | None = None) -> LabelPage:
@@ -178,28 +185,40 @@ def facets() -> dict[str, list]:
 
 
 def _query_facets() -> dict[str, list]:
-    counties = db.session.scalars(select(Municipality.region).join(Label).distinct().order_by(Municipality.region))
-    years = db.session.scalars(select(extract("year", Label.awarded_on)).distinct())
-    levels = db.session.scalars(select(Label.level).where(Label.level.is_not(None)).distinct().order_by(Label.level))
-    return {"counties": list(counties), "years": sorted({int(y) for y in years}, reverse=True), "levels": list(levels)}
+    """Counties from the municipality table; the years between the first and the latest award (two index
+    lookups); the levels that occur by a loose index scan (one index lookup per distinct level), never a
+    DISTINCT over every label."""
+    counties = db.session.scalars(select(Municipality.region).distinct().order_by(Municipality.region))
+    first, last = db.session.execute(select(func.min(Label.awarded_on), func.max(Label.awarded_on))).one()
+    years = list(range(last.year, first.year - 1, -1)) if first and last else []
+    step = select(select(func.min(Label.level)).scalar_subquery().label("level")).cte("levels", recursive=True)
+    following = select(func.min(Label.level)).where(Label.level > step.c.level).scalar_subquery()
+    step = step.union_all(select(following).where(step.c.level.is_not(None)))
+    levels = db.session.scalars(select(step.c.level).where(step.c.level.is_not(None)).order_by(step.c.level))
+    return {"counties": list(counties), "years": years, "levels": list(levels)}
 
 
 def municipality_page(code: str):
-    """The municipality, its labels (newest first), the latest panel-verified area scores, survey history."""
+    """The municipality, its labels (newest first), the latest panel-verified area scores, survey history.
+
+    Only what the page shows is read: of each label's application what finds its published answers (never the
+    score snapshot), of the panel decision only the verified scores."""
     place = db.session.scalar(select(Municipality).where(Municipality.code == code))
     if place is None:
         return None
     labels = db.session.scalars(select(Label).where(Label.municipality_id == place.id)
-                                .options(db.joinedload(Label.criteria_version), db.joinedload(Label.application))
+                                .options(db.joinedload(Label.criteria_version),
+                                         db.joinedload(Label.application).load_only(
+                                             Application.id, Application.assessment_id, Application.status,
+                                             Application.publish_details))
                                 .order_by(Label.awarded_on.desc(), Label.id.desc())).all()
     verified, answers = None, None
     if labels:
         if labels[0].application.publish_details:  # as the panel judged them, never the live assessment
             answers = revisions.contents(labels[0].application).answers
-        decision = db.session.scalar(select(PanelDecision).where(PanelDecision.application_id ==
-                                                                 labels[0].application_id)
+        verified = db.session.scalar(select(PanelDecision.verified)
+                                     .where(PanelDecision.application_id == labels[0].application_id)
                                      .order_by(PanelDecision.id.desc()).limit(1))
-        verified = decision.verified if decision else None
     survey = db.session.execute(
         select(SurveyWave.year, SurveyResult.value, SurveyResult.ci_low, SurveyResult.ci_high, SurveyResult.n,
                SurveyResult.flag, SurveyResult.subgroups, SurveyWave.min_sample)

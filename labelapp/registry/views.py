@@ -63,6 +63,7 @@ def filter_errors(args) -> dict[str, str]:
 
 @bp.route("/registry/<code>")
 @access(public)
+@cache.anonymous_page  # survey waves, panel decisions and publishing choices move the marker too (0024)
 def municipality(code: str):
     found = queries.municipality_page(code)
     if found is None:

@@ -45,9 +45,13 @@ def mine():
 @bp.route("/")
 @access(can_import_surveys)
 def index():
-    counts = dict(db.session.execute(select(SurveyResult.wave_id, func.count()).group_by(SurveyResult.wave_id)).all())
-    waves = db.session.scalars(select(SurveyWave).order_by(SurveyWave.year.desc(), SurveyWave.id.desc())).all()
-    return render_template("surveys/index.html", waves=waves, counts=counts)
+    page = db.paginate(select(SurveyWave).options(db.defer(SurveyWave.accounting))
+                       .order_by(SurveyWave.year.desc(), SurveyWave.id.desc()),
+                       per_page=current_app.config["SURVEY_WAVES_PAGE_SIZE"], error_out=False)
+    counts = dict(db.session.execute(select(SurveyResult.wave_id, func.count())
+                                      .where(SurveyResult.wave_id.in_([w.id for w in page.items]))
+                                      .group_by(SurveyResult.wave_id)).all()) if page.items else {}
+    return render_template("surveys/index.html", waves=page.items, page=page, counts=counts)
 
 
 @bp.route("/import", methods=["GET", "POST"])

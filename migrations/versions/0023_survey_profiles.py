@@ -2,8 +2,8 @@
 
 A confirmed column mapping of a survey file, kept under a name and applied to later files with the same headers.
 
-Revision ID: 0020
-Revises: 0027
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-02 08:00:00.000000
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 import labelapp.core.types
 
 # revision identifiers, used by Alembic.
-revision = '0020'
-down_revision = '0027'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 An automatic reason (a survey wave below the threshold) is kept as a code with its numbers, so that every page
 and each half of an e-mail words it in the reader's language and number format.
 
-Revision ID: 0021
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-02 08:00:00.000000
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0021'
+revision = '0020'
 down_revision = '0019'
 branch_labels = None
 depends_on = None

@@ -3,8 +3,8 @@
 Criteria a municipality publishes, with its consent, after the panel verified them at the top level, and the
 uploaded evidence files it made public with them.
 
-Revision ID: 0027
-Revises: 0028
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-02 08:00:00.000000
 
 """
@@ -14,8 +14,8 @@ from alembic import op
 import labelapp.core.types
 
 # revision identifiers, used by Alembic.
-revision = '0027'
-down_revision = '0028'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,8 @@ Improvement points (a criterion the panel verified below the top level, with its
 municipality plans for them (status, version for stale edits, the one reminder), and the consent to publish the
 plan's progress.
 
-Revision ID: 0028
-Revises: 0021
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-02 07:36:10.647293
 
 """
@@ -15,8 +15,8 @@ from alembic import op
 import labelapp.core.types
 
 # revision identifiers, used by Alembic.
-revision = '0028'
-down_revision = '0021'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,60 @@
+"""The registry's search ignores accents and case, and every order and filter is served by an index."""
+
+import re
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.dialects import postgresql
+
+from labelapp.auth.services import find_user
+from labelapp.extensions import db
+from labelapp.labels.models import Label
+from labelapp.registry import queries
+from tests.support.factories import awarded_labels
+
+
+def names_on(client, query: str) -> list[str]:
+    html = client.get(f"/registry?{query}").get_data(as_text=True)
+    return re.findall(r'<a href="/registry/\d+">([^<]+)</a>', html.split("<tbody>")[1]) if "<tbody>" in html else []
+
+
+def test_search_ignores_accents_and_case(app, client, users, labels):
+    with app.test_request_context():
+        awarded_labels(["0624"], find_user(users["assessor"]), find_user(users["coordinator"]))  # Pärnu linn
+    assert names_on(client, "q=parnu") == ["Pärnu linn"]
+    assert names_on(client, "q=P%C3%84RNU") == ["Pärnu linn"]
+    assert names_on(client, "q=SAAREMAA") == ["Saaremaa vald"]
+    assert names_on(client, "q=%25") == []  # a wildcard is searched for as itself
+
+
+def test_sort_keys_follow_the_state_and_the_name(app, client, labels):
+    # Tartu's label is revoked (conftest): the status order puts current holders first.
+    assert names_on(client, "")[-1] == "Tartu linn"
+    with app.app_context():
+        ranks = dict(db.session.execute(select(Label.sort_name, Label.state_rank)).all())
+    assert ranks == {"Tallinn": 0, "Saaremaa vald": 0, "Muhu vald": 0, "Tartu linn": 3}
+
+
+PAGES = [queries.Filters(sort=sort) for sort in queries.SORTS] + [
+    queries.Filters(state="revoked"), queries.Filters(county="Saare maakond"), queries.Filters(q="parnu"),
+    queries.Filters(year="2026"), queries.Filters(level="basic")]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("filters", PAGES, ids=lambda f: "&".join(f"{k}={v}" for k, v in vars(f).items() if v))
+def test_each_registry_order_and_filter_is_an_index_scan_postgresql(app, labels, filters):
+    """With sequential scans priced out, the plan of a page reads the label table through an index; without a
+    filter it needs no full sort (the index gives the order, at most an incremental sort of ties), and a filter
+    is answered by its own index (then the few rows found are sorted)."""
+    with app.app_context():
+        statement = queries._filtered(select(Label.id), filters).limit(25)
+        sql = str(statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
+        db.session.rollback()
+    assert re.search(r"Index (Only )?Scan( Backward)? using ix_label_\w+ on label|Bitmap Index Scan on ix_label",
+                     plan), plan
+    full_sort = re.search(r"(^|->  )Sort  \(", plan, re.MULTILINE)  # not "Incremental Sort"
+    assert not full_sort or any(v for k, v in vars(filters).items() if k != "sort"), plan
+    if filters.county:
+        assert "ix_municipality_region" in plan, plan
