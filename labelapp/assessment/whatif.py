@@ -45,7 +45,7 @@ def scenarios(assessment: Assessment) -> tuple[Scenario, list[Scenario]]:
     current = assessment_services.criteria_of(assessment)
     answers = {cid: a.level for cid, a in assessment_services.answers_of(assessment).items()}
     own_ids = {c.id for _a, c in current.criteria()}
-    base = Scenario(assessment.criteria_version.label, "current", current,
+    base = Scenario(assessment.criteria_version.version, "current", current,
                     scoring.evaluate(current, answers, _figures(assessment.municipality_id, current)), [], [])
     newer = []
     for info in criteria_services.list_versions(read_drafts=True):  # published: stored content; drafts: files
@@ -55,7 +55,7 @@ def scenarios(assessment: Assessment) -> tuple[Scenario, list[Scenario]]:
         criteria = info.criteria
         ids = {c.id for _a, c in criteria.criteria()}
         carried = {cid: level for cid, level in answers.items() if cid in ids}
-        newer.append(Scenario(f"{info.framework} {info.version}", info.status.value, criteria,
+        newer.append(Scenario(info.version, info.status.value, criteria,
                               scoring.evaluate(criteria, carried, _figures(assessment.municipality_id, criteria)),
                               sorted(ids - own_ids), sorted(own_ids - ids)))
     return base, newer

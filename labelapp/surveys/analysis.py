@@ -346,11 +346,14 @@ class _Respondents:
             subgroups = {}
             for role, sums in self.subtotals.items():
                 for (mm, group), (g_w, g_w2, g_sw, g_n) in sums.table.items():
-                    if mm == m and g_n >= MIN_SUBGROUP_N and group:
-                        share, sub_eff, sub_low, sub_high = summarise(g_w, g_w2, g_sw)
-                        subgroups.setdefault(role.split(":", 1)[1], {})[group] = {
-                            "value": share, "n": int(g_n), "n_effective": sub_eff,
-                            "ci_low": sub_low, "ci_high": sub_high}
+                    if mm != m or not group:
+                        continue
+                    if g_n < MIN_SUBGROUP_N:  # too few to compute: kept as a count, so pages can say it is left out
+                        subgroups.setdefault(role.split(":", 1)[1], {})[group] = {"n": int(g_n)}
+                        continue
+                    share, sub_eff, sub_low, sub_high = summarise(g_w, g_w2, g_sw)
+                    subgroups.setdefault(role.split(":", 1)[1], {})[group] = {
+                        "value": share, "n": int(g_n), "n_effective": sub_eff, "ci_low": sub_low, "ci_high": sub_high}
             place = places[int(m)]
             out.append(Result(place.id, place.code, place.name, indicator, value, int(n), n_eff, low, high,
                               "ok" if n >= min_sample and n_eff > 0 else "insufficient", subgroups))

@@ -25,7 +25,7 @@ def test_newer_draft_version_scores_carried_answers_with_new_criteria_unanswered
         base, newer = whatif.scenarios(db.session.get(Assessment, assessment_id))
         assert base.result.self_score == 100.0
         (scenario,) = newer
-        assert (scenario.label, scenario.status) == ("kaasav-omavalitsus 2026.1", "draft")
+        assert (scenario.label, scenario.status) == ("2026.1", "draft")
         assert scenario.new_criteria == ["decisions.youth"]
         assert scenario.removed_criteria == ["services.feedback"]
         decisions_area = next(a for a in scenario.result.areas if a.id == "decisions")
@@ -83,7 +83,7 @@ def test_what_if_page_explains_the_verdict_with_the_rule_table(app, client, user
     login(client, users["staff"])
     html = client.get(f"/assessments/{assessment_id}/what-if").get_data(as_text=True)
     tables = re.findall(r"<caption>Auhinnareeglid versioonis ([^<]+)</caption>(.*?)</table>", html, re.S)
-    assert [version for version, _body in tables] == ["kaasav-omavalitsus 2025.1", "kaasav-omavalitsus 2026.1"]
+    assert [version for version, _body in tables] == ["2025.1", "2026.1"]
     for _version, body in tables:  # one row per rule: overall, each of the six areas, the survey
         assert body.count('<th scope="row">') >= 7
         assert "Kaasamise strateegiline juhtimine" in body and "Koondtulemus" in body

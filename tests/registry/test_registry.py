@@ -172,3 +172,13 @@ def test_verify_page_of_a_revoked_label_says_when_it_was_revoked_not_valid_until
     assert "Kehtib kuni" not in revoked and "tühistati" in revoked
     valid = client.get(f"/verify/{labels['0784']}").get_data(as_text=True)
     assert "Kehtib kuni" in valid
+
+
+def test_pages_name_the_criteria_version_not_the_framework_id(client, labels):
+    """"kaasav-omavalitsus" is the criteria files' folder name, not something a reader should see."""
+    for path in (f"/verify/{labels['0784']}", f"/registry/certificate/{labels['0784']}"):
+        response = client.get(path)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "kaasav-omavalitsus" not in html.split("<main", 1)[1]
+        assert "2025.1" in html

@@ -104,3 +104,15 @@ def test_stored_subgroups_keep_their_codes(app, runner, tmp_path):
     with app.app_context():
         stored = db.session.scalar(select(SurveyResult.subgroups))
     assert sorted(stored["language"]) == ["en", "et", "ru"]
+
+
+def test_groups_too_small_to_compute_are_counted_in_the_note(app, client, login_as, runner, tmp_path):
+    """A group of 3 respondents (under the 10 needed for any figure) is still said to be left out."""
+    import_wave(runner, tmp_path, respondents(ru=12, en=3))
+    login_as("staff")
+    client.set_cookie("lang", "en")
+    html = client.get("/survey").get_data(as_text=True)
+    assert "2 groups have fewer than 30 respondents and are not shown." in html
+    with app.app_context():
+        stored = db.session.scalars(select(SurveyResult.subgroups)).all()
+    assert {"n": 3} in [groups.get("language", {}).get("en") for groups in stored if groups]
