@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from labelapp.applications.models import Application
@@ -163,3 +164,33 @@ def coordinator_queue(today: dt.date) -> Queue:
                  reviews_overdue=row[2], consolidations=row[3], decisions=row[4], labels_under_review=row[5],
                  labels_expiring=row[6], failed_mail=row[7], staged_imports=len(staged),
                  newest_staged=staged[0].token if staged else None)
+
+
+def _panels_to_form(_today: dt.date):
+    has_members = select(PanelMember.id).where(PanelMember.application_id == Application.id).exists()
+    return select(Application).where(Application.status == ApplicationStatus.IN_REVIEW, ~has_members)
+
+
+def _reviews_overdue(today: dt.date):
+    submitted_own = (select(Review.id).where(Review.application_id == PanelMember.application_id,
+                                             Review.user_id == PanelMember.user_id,
+                                             Review.submitted_at.is_not(None)).exists())
+    late = (select(PanelMember.id).where(PanelMember.application_id == Application.id, PanelMember.deadline < today,
+                                         ~submitted_own).exists())
+    return select(Application).where(Application.status == ApplicationStatus.IN_REVIEW, late)
+
+
+# The stages of the coordinator's work queue that a list of applications shows (the others have pages of their
+# own: screening, decisions, the registry, the outbox): slug -> (heading, query of its applications).
+STAGES = {
+    "panels-to-form": (_l("Panels to form"), _panels_to_form),
+    "reviews-overdue": (_l("Reviews overdue"), _reviews_overdue),
+    "consolidations": (_l("Consolidations waiting for the chair"), lambda _today: consolidations_waiting()),
+}
+
+
+def stage_page(stage: str, today: dt.date, page: int, per_page: int):
+    """One page of the applications at ``stage`` (a fixed number of queries), oldest first."""
+    _heading, query = STAGES[stage]
+    return db.paginate(query(today).options(db.joinedload(Application.municipality)).order_by(Application.id),
+                       page=page, per_page=per_page, error_out=False)

@@ -3,7 +3,7 @@
 import datetime as dt
 from datetime import UTC, datetime, time
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -96,6 +96,17 @@ def dashboard():
         data["queue"] = work.coordinator_queue(today)
     return render_template("pages/dashboard.html", user=user, short_panels=short, today=today,
                            reminder_days=max(current_app.config["LABEL_REMINDER_DAYS"]), **data)
+
+
+@bp.route("/work/<stage>")
+@access(is_coordinator)
+def work_stage(stage: str):
+    """The applications at one stage of the coordinator's work queue, each linked to where the work is done."""
+    if stage not in work.STAGES:
+        abort(404)
+    page = work.stage_page(stage, dt.date.today(), request.args.get("page", 1, type=int),
+                           current_app.config["APPLICATIONS_PAGE_SIZE"])
+    return render_template("pages/work_stage.html", stage=stage, heading=work.STAGES[stage][0], page=page)
 
 
 def _parse_date(value: str | None) -> datetime | None:

@@ -98,7 +98,7 @@ def build(app) -> World:
                 "label_id": label.id, "public_id": label.public_id, "version_id": round_.criteria_version_id,
                 "round_id": round_.id, "wave_id": wave.id, "token": staged.token, "code": "0784",
                 "user_id": people["staff_b"].id, "tie_id": tie.id, "filename": "css/app.css",
-                "point_id": point.id, "action_id": action.id, "profile_id": profile.id,
+                "point_id": point.id, "action_id": action.id, "profile_id": profile.id, "stage": "consolidations",
             },
             per_rule=tokens,
         )

@@ -122,3 +122,21 @@ def test_a_staged_survey_import_is_counted_and_linked_to_its_preview(app, client
     html = client.get("/dashboard").get_data(as_text=True)
     assert (f'<a href="/admin/surveys/import/{staged.token}">Survey imports staged, not finished</a></th>'
             f'<td>1</td>') in html
+
+
+def test_work_queue_stages_list_their_applications(app, client, login_as, users):
+    """Each count of the coordinator's queue opens the applications at that stage, not a general list."""
+    login_as("coordinator")
+    client.set_cookie("lang", "en")
+    with app.test_request_context():
+        overdue = in_review(make_user(Role.STAFF, "0784", commit=False), find_user(users["assessor"]),
+                            make_user(Role.ASSESSOR, commit=False))
+        name = overdue.municipality.name
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/work/reviews-overdue"' in html  # a stage with work links to its list
+    listed = client.get("/work/reviews-overdue").get_data(as_text=True)
+    assert "<h1>Reviews overdue</h1>" in listed and name in listed and "1 application" in listed
+    for stage in ("panels-to-form", "consolidations"):
+        page = client.get(f"/work/{stage}").get_data(as_text=True)
+        assert name not in page and "Nothing is waiting at this stage." in page
+    assert client.get("/work/nowhere").status_code == 404
