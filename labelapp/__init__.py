@@ -163,12 +163,14 @@ def register_hooks() -> None:
     from labelapp.labels import hooks as label_hooks
     from labelapp.panel import hooks as panel_hooks
     from labelapp.programme import hooks as programme_hooks
+    from labelapp.registry import hooks as registry_hooks
 
     application_hooks.connect()
     panel_hooks.connect()
     label_hooks.connect()
     improvement_hooks.connect()
     programme_hooks.connect()
+    registry_hooks.connect()
 
 
 def register_commands(app: Flask) -> None:

@@ -125,6 +125,7 @@ def rotate_command(yes: bool):
         click.confirm(gettext("Rotate the signing key? New credentials, status lists and audit anchors will be "
                               "signed with a new key; the old one can no longer sign."), abort=True)
     old, new = keys.rotate_signing_key()
+    keys.signing_key_rotated.send()
     audit.record("keys.rotate", "signing_key", None, before={"public_key": _fingerprint(old)},
                  after={"public_key": _fingerprint(new)})
     db.session.commit()

@@ -9,6 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
+from blinker import Namespace
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -25,6 +26,9 @@ CHAIN_KEY_FILE = "audit-chain.key"
 # database alone does not hold them in the clear.
 SECRETS_KEY_FILE = "secrets.fernet.key"
 END_PUBLIC = "-----END PUBLIC KEY-----"
+# Sent after a rotation, in the command's transaction: whatever keeps signed answers (the registry's caches)
+# must drop them.
+signing_key_rotated = Namespace().signal("signing-key-rotated")
 # A Fernet token begins with its version byte 0x80, base64-encoded.
 SEALED_PREFIX = "gAAAAA"
 

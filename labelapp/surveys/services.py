@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from blinker import Namespace
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from labelapp.core import audit, uploads
 from labelapp.core.errors import DomainError, StaleState, TooLarge
+from labelapp.core.models import AuditEntry
 from labelapp.core.types import utcnow
 from labelapp.criteria.models import CriteriaVersion, VersionStatus
 from labelapp.extensions import db
@@ -350,9 +351,14 @@ def save_profile(name: str, headers: list[str], roles: dict[str, str]) -> Survey
 
 
 def delete_profile(profile_id: int) -> str:
-    """Delete a profile (one audit row) and return its name; StaleState if it is already gone."""
+    """Delete a profile (one audit row) and return its name; StaleState if it was deleted before (a repeated
+    request), 404 if it never existed."""
     profile = db.session.get(SurveyProfile, profile_id)
     if profile is None:
+        deleted = db.session.scalar(select(AuditEntry.id).where(AuditEntry.action == "survey.profile_delete",
+                                                                AuditEntry.object_id == str(profile_id)).limit(1))
+        if deleted is None:
+            abort(404)
         raise StaleState(_("This mapping profile was already deleted."))
     name = profile.name
     audit.record("survey.profile_delete", "survey_profile", profile.id,

@@ -25,7 +25,7 @@ def test_printable_view_lists_every_criterion_with_level_comment_and_evidence(ap
     assert response.status_code == 200
     assert len(re.findall(r"<h3>", html)) == len(titles) == 20
     assert all(title in html for title in titles)
-    assert "About strategy.principles" in html and "https://example.org/proof" in html
+    assert "About Engagement principles" in html and "https://example.org/proof" in html
     assert '<form method="post"' not in html.split("<main")[1]  # a page to read, nothing to change
 
 

@@ -15,7 +15,9 @@ from labelapp.applications.models import Application
 from labelapp.auth.models import AssessorTie, User
 from labelapp.core import mail
 from labelapp.core.models import OutboxMessage
+from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
+from labelapp.improvement.models import ImprovementAction
 from labelapp.labels.models import Decision, Label
 from tests.authz.test_matrix import read_matrix
 from tests.authz.world import ACTORS, build
@@ -77,6 +79,10 @@ def test_emails_show_no_internal_codes(app, template):
             "hold": application.status, "own": True, "link": "https://kaasav.example/x", "hours": 48, "days": 1,
             "deadline": dt.date(2028, 12, 1), "size": 1, "minimum": 2, "question": "Mis?", "answer": "See.",
         }
+        action = db.session.get(ImprovementAction, world.values["action_id"])
+        context["action"] = action
+        context["criterion"] = criteria_services.load(application.criteria_version).criterion(
+            action.point.criterion_id)
         body = mail.render_bilingual(template, **context)
     estonian, english = body.split("\n\n---\n\n")
     found = codes_in(estonian, (enum_values() - {"link"}) | LEVEL_IDS) + codes_in(english)
