@@ -166,8 +166,8 @@ def test_focus_is_visible_and_the_grouped_menu_stays_on_one_line_at_1280_px(brow
                              ".map(li => Math.round(li.getBoundingClientRect().top))).size")
         assert rows == 1, f"the coordinator's menu wraps to {rows} lines at 1280 px ({language})"
         # The grouped links open without JavaScript: a <details> disclosure.
-        page.click(".nav-group summary")
-        assert page.is_visible(".nav-group a[href='/admin/users/']")
+        page.click(".nav-group--admin summary")
+        assert page.is_visible(".nav-group--admin a[href='/admin/users/']")
         page.keyboard.press("Tab")
         outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
                                 "return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; }")
