@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import click
-import requests
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
@@ -39,6 +38,8 @@ def _status_list(url: str, given: dict[str, str], resolve) -> dict:
     if url in given:
         text = given[url]
     else:
+        import requests  # only this command fetches over the network
+
         try:
             answer = requests.get(url, timeout=FETCH_TIMEOUT_SECONDS, headers={"Accept": "application/vc+ld+json"})
             answer.raise_for_status()

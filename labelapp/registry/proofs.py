@@ -17,11 +17,9 @@ import json
 from collections.abc import Callable
 
 import base58
-import jwt
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld.jsonld import JsonLdError
 
 from labelapp.registry import jsonld
 
@@ -60,10 +58,14 @@ def private_key_from_multikey(value: str) -> Ed25519PrivateKey:
 
 def jwk(key: Ed25519PublicKey) -> dict:
     """The public key as a JSON Web Key (OKP, Ed25519)."""
+    import jwt  # PyJWT and pyld are imported where they are used: most commands and pages sign nothing
+
     return jwt.algorithms.OKPAlgorithm.to_jwk(key, as_dict=True)
 
 
 def public_key_from_jwk(value: dict) -> Ed25519PublicKey:
+    import jwt
+
     try:
         key = jwt.algorithms.OKPAlgorithm.from_jwk(value)
     except jwt.PyJWTError as exc:
@@ -75,6 +77,8 @@ def public_key_from_jwk(value: dict) -> Ed25519PublicKey:
 
 # Data Integrity, eddsa-rdfc-2022
 def _hash_data(document: dict, options: dict, loader: Callable) -> bytes:
+    from pyld.jsonld import JsonLdError
+
     try:
         document_hash = hashlib.sha256(jsonld.canonize(document, loader).encode()).digest()
         options_hash = hashlib.sha256(jsonld.canonize(options, loader).encode()).digest()
@@ -126,6 +130,8 @@ def verify_proof(document: dict, resolve: Callable[[str], Ed25519PublicKey],
 
 # VC-JWT (VC-JOSE-COSE)
 def sign_jwt(document: dict, key: Ed25519PrivateKey, kid: str) -> str:
+    import jwt
+
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     return jwt.api_jws.encode(payload, key, algorithm="EdDSA", headers={"typ": JWT_MEDIA_TYPE, "cty": "vc",
                                                                          "kid": kid})
@@ -134,6 +140,8 @@ def sign_jwt(document: dict, key: Ed25519PrivateKey, kid: str) -> str:
 def verify_jwt(token: str, resolve: Callable[[str], Ed25519PublicKey]) -> dict:
     """The credential a VC-JWT carries, after checking its signature with the key ``resolve`` gives for its
     ``kid``. Raises ProofError."""
+    import jwt
+
     try:
         header = jwt.get_unverified_header(token)
         key = resolve(str(header.get("kid")))
