@@ -12,6 +12,9 @@ from sqlalchemy.engine import Engine
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LABELAPP_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    from labelapp.core.routing import LazyBuildRule
+
+    app.url_rule_class = LazyBuildRule
 
     from labelapp.config import load_config
 

@@ -56,3 +56,29 @@ def test_the_db_commands_and_migrate_configuration_load_flask_migrate_when_used(
         current()
     assert app.extensions["migrate"].directory.endswith("migrations")
     assert app.test_cli_runner().invoke(args=["db", "heads"]).exit_code == 0
+
+
+def test_urls_are_built_as_werkzeug_builds_them_with_each_builder_compiled_on_first_use():
+    from flask import Flask, url_for
+
+    from labelapp import create_app
+
+    def lazy(rule) -> bool:  # url_for uses the builder that appends unknown values as a query string
+        return "LazyBuildRule" in rule._build_unknown.__func__.__qualname__
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+    plain = Flask("plain")  # Werkzeug's own rules, builders compiled when added
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    for rule in rules:
+        plain.add_url_rule(rule.rule, endpoint=rule.endpoint, methods=rule.methods)
+    assert len(rules) > 100 and all(lazy(rule) for rule in rules)
+    with_values = [rule for rule in rules if rule.arguments]
+    for rule in with_values:
+        values = {name: "1" for name in rule.arguments}
+        for extra in ({}, {"page": "2", "q": "ä b"}):
+            with app.test_request_context():
+                ours = url_for(rule.endpoint, **values, **extra)
+            with plain.test_request_context():
+                theirs = url_for(rule.endpoint, **values, **extra)
+            assert ours == theirs, rule.rule
+    assert with_values and not any(lazy(rule) for rule in with_values)
