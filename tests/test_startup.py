@@ -24,7 +24,7 @@ def test_reading_a_survey_file_imports_pandas():
     assert out.stdout.strip() == "True"
 
 
-LAZY = ("alembic", "flask_migrate", "pydantic", "yaml", "pyld", "jwt", "requests", "segno",
+LAZY = ("alembic", "flask_migrate", "pydantic", "yaml", "pyld", "jwt", "requests", "segno", "cryptography",
         "labelapp.criteria.schema", "labelapp.programme.schema")
 CHECK_LAZY = f"""
 import sys

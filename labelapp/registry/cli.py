@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import click
-from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from labelapp.extensions import db
@@ -102,6 +101,8 @@ def verify_credential_command(file: Path, status_files: tuple[Path, ...], did_fi
                               key_file: Path | None):
     """Check a label credential (JSON with a Data Integrity proof, or a VC-JWT): exit 0 if its proof holds, it is
     within its validity period and no status list marks it; 1 otherwise."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         if key_file:
             resolve = issuer.single_key_resolver(serialization.load_pem_public_key(key_file.read_bytes()))

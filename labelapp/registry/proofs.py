@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import base58
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from labelapp.registry import jsonld
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 JWT_MEDIA_TYPE = "vc+jwt"
@@ -35,6 +36,8 @@ class ProofError(ValueError):
 
 # Multikey (W3C Controlled Identifiers): multibase base58btc of the multicodec-prefixed raw key.
 def multikey(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "z" + base58.b58encode(ED25519_PUB + raw).decode()
 
@@ -49,10 +52,14 @@ def _multibase_bytes(value: str, prefix: bytes) -> bytes:
 
 
 def public_key_from_multikey(value: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(_multibase_bytes(value, ED25519_PUB))
 
 
 def private_key_from_multikey(value: str) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(_multibase_bytes(value, ED25519_PRIV))
 
 
@@ -65,6 +72,7 @@ def jwk(key: Ed25519PublicKey) -> dict:
 
 def public_key_from_jwk(value: dict) -> Ed25519PublicKey:
     import jwt
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     try:
         key = jwt.algorithms.OKPAlgorithm.from_jwk(value)
@@ -103,6 +111,8 @@ def verify_proof(document: dict, resolve: Callable[[str], Ed25519PublicKey],
                  loader: Callable = jsonld.document_loader) -> dict:
     """Check the document's eddsa-rdfc-2022 proof; return the document without it. ``resolve`` maps the proof's
     verification method to a public key (raising ProofError for one it does not know). Raises ProofError."""
+    from cryptography.exceptions import InvalidSignature
+
     proof = document.get("proof")
     if not isinstance(proof, dict) or proof.get("type") != "DataIntegrityProof" \
             or proof.get("cryptosuite") != CRYPTOSUITE:
