@@ -4,6 +4,7 @@ write it to bench-results/bench.json.
 python -m bench [--survey-rows N] [--requests N] [--concurrency N] [--quick] [--only survey]
   --quick: smaller data (1,000 municipalities, 10,000 labels) and 100,000 survey respondents, for a try-out.
   --only survey: only the survey import figures.
+  --only startup: only the start-up figures.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import dataset, scoring, status_list, survey_import, web
+from bench import dataset, scoring, startup, status_list, survey_import, web
 
 
 def row(figure: str, value, baseline, target: str, met: bool | None, ratio=None) -> dict:
@@ -39,11 +40,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="requests per page under load")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=["survey"], help="measure only this part")
+    parser.add_argument("--only", choices=["survey", "startup"], help="measure only this part")
     args = parser.parse_args()
     if args.only == "survey":
         table = survey_figures(100_000 if args.quick else args.survey_rows)
         print_table(table)
+        return
+    if args.only == "startup":
+        print_table(startup_figures())
         return
     size = {"municipalities": 1_000, "labels": 10_000, "in_review": 500} if args.quick else \
         {"municipalities": 10_000, "labels": 100_000, "in_review": 2_000}
@@ -95,7 +99,7 @@ def main() -> None:
         score = scoring.measured()
         table.append(row(f"scoring {scoring.APPLICATIONS:,} applications, median of 3 (s)", round(score["engine"], 3),
                          round(score["baseline"], 3), "≤ 1 s", score["engine"] <= 1))
-        table += survey_figures(survey_rows)
+        table += survey_figures(survey_rows) + startup_figures()
     finally:
         if cluster is not None:
             cluster.stop()
@@ -114,6 +118,12 @@ def survey_figures(rows: int) -> list[dict]:
     """The survey import's figures (bench/survey_import.py): ratio as the median of the rounds, with its range."""
     return [row(item["figure"], item["value"], item["baseline"], f"{item['target']} (range {item['range']})",
                 item["met"], item["ratio"]) for item in survey_import.run(rows)]
+
+
+def startup_figures() -> list[dict]:
+    """Start-up of a command reading no survey file (bench/startup.py), against ``import flask, sqlalchemy``."""
+    return [row(item["figure"], item["value"], item["baseline"], f"{item['target']} (range {item['range']})",
+                item["met"], item["ratio"]) for item in startup.run()]
 
 
 def print_table(table: list[dict]) -> None:

@@ -12,6 +12,9 @@ from sqlalchemy.engine import Engine
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LABELAPP_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    from labelapp.core.routing import LazyBuildRule
+
+    app.url_rule_class = LazyBuildRule
 
     from labelapp.config import load_config
 
@@ -53,13 +56,11 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import labelapp.models  # noqa: F401  (registers every table on the metadata)
-    from labelapp.extensions import babel, csrf, db, login_manager, migrate
+    from labelapp.extensions import babel, csrf, db, init_migrate, login_manager
 
     db.init_app(app)
-    migrate.init_app(
-        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
-        render_as_batch=True, compare_type=True,
-    )
+    init_migrate(app, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                 render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -1,8 +1,9 @@
 """Extension objects only; they are bound to an app in ``create_app``."""
 
+import click
+from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -23,7 +24,41 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def init_migrate(app: Flask, **options) -> None:
+    """Flask-Migrate for ``app`` without importing Alembic (a fifth of a command's start-up) until it is used:
+    ``flask db ...`` and ``flask_migrate.upgrade()`` find the real configuration on first use."""
+    app.extensions["migrate"] = _LazyMigrate(app, options)
+    app.cli.add_command(_LazyDbGroup("db", help="Perform database migrations."))
+
+
+class _LazyMigrate:
+    """Stands in ``app.extensions["migrate"]``; the first attribute read binds Flask-Migrate, which replaces it."""
+
+    def __init__(self, app: Flask, options: dict):
+        self._app, self._options = app, options
+
+    def __getattr__(self, name: str):
+        from flask_migrate import Migrate
+
+        Migrate().init_app(self._app, db, **self._options)
+        return getattr(self._app.extensions["migrate"], name)
+
+
+class _LazyDbGroup(click.Command):
+    """``flask db``: listed in ``flask --help`` as it is; Flask-Migrate's group parses and runs it."""
+
+    def _group(self) -> click.Command:
+        from flask_migrate.cli import db as group
+
+        return group
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return self._group().make_context(info_name, args, parent=parent, **extra)
+
+    def shell_complete(self, ctx, incomplete):
+        return self._group().shell_complete(ctx, incomplete)

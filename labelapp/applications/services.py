@@ -6,6 +6,7 @@ Functions flush and audit; the caller commits.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from blinker import Namespace
 from flask_babel import gettext as _
@@ -20,10 +21,12 @@ from labelapp.core import audit
 from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
 from labelapp.criteria import scoring
-from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.surveys import services as survey_services
 from labelapp.surveys.models import SurveyResult
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 # Sent after every status change, with the action; later steps react here (sending an appeal to a new panel
 # dismisses the earlier panel) instead of this package reaching up to them.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blinker import Namespace
 from sqlalchemy import select
@@ -14,8 +14,10 @@ from labelapp.applications.models import Application
 from labelapp.applications.services import compute_snapshot, score
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import CriteriaVersion
-from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 BATCH = 500
 # Sent with each batch of applications and ``criteria`` (application -> its CriteriaFile); a receiver returns a

@@ -1,5 +1,9 @@
 """Forms. The area form is built from the criteria file: one radio group and one comment per criterion."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, StringField, TextAreaField, URLField
@@ -7,7 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from labelapp.core.forms import INT_MAX, Form, https_only
-from labelapp.criteria.schema import Area, CriteriaFile
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import Area, CriteriaFile
 
 
 def field_id(prefix: str, criterion_id: str) -> str:

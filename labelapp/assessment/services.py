@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 import shutil
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from blinker import Namespace
 from flask import current_app
@@ -21,9 +22,11 @@ from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import Round, RoundStatus
-from labelapp.criteria.schema import Area, CriteriaFile
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import Area, CriteriaFile
 
 EVIDENCE_FOLDER = "evidence"
 ACCEPTED_KINDS = {"pdf", "odt", "docx", "xlsx", "ods", "png", "jpeg"}

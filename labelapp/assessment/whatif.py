@@ -4,6 +4,7 @@ with its answers carried over and new criteria counted as unanswered — before 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -11,9 +12,11 @@ from labelapp.assessment import services as assessment_services
 from labelapp.assessment.models import Assessment
 from labelapp.criteria import scoring
 from labelapp.criteria import services as criteria_services
-from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.surveys import services as survey_services
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 
 @dataclass

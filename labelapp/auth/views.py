@@ -1,4 +1,3 @@
-import segno
 from flask import (
     Blueprint,
     abort,
@@ -200,6 +199,8 @@ def second_factor_page():
             return render_template("auth/recovery_codes.html", codes=codes)
         form.code.errors.append(_("The code does not match. Check the clock of your phone and type the newest code."))
     uri = second_factor.provisioning_uri(user, secret)
+    import segno  # only the pages that draw a QR code
+
     svg = segno.make(uri, error="m").svg_inline(scale=4, border=2, title=_("QR code for the authenticator app"))
     # segno's own SVG markup; segno escapes the title.
     qr = Markup(svg)  # noqa: S704  # nosec B704

@@ -13,7 +13,6 @@ import json
 import os
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -68,6 +67,8 @@ def _read(line: str) -> dict:
 
 def _verify_with_any(public_keys, signature: bytes, signed: bytes) -> None:
     """Raise InvalidSignature unless one of ``public_keys`` made ``signature``."""
+    from cryptography.exceptions import InvalidSignature
+
     for key in public_keys:
         try:
             key.verify(signature, signed)
@@ -80,6 +81,8 @@ def _verify_with_any(public_keys, signature: bytes, signed: bytes) -> None:
 def check() -> tuple[int, list[ChainProblem]]:
     """(anchors checked, problems): each anchor's signature, and that its row still has its hash and that as
     many rows lead up to it as when it was made."""
+    from cryptography.exceptions import InvalidSignature
+
     path = anchors_path()
     if not path.exists():
         return 0, []

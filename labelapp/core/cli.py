@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import click
-from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
@@ -135,4 +134,6 @@ def rotate_command(yes: bool):
 
 def _fingerprint(key) -> str:
     """A key as people compare it: the hex of its 32 raw bytes."""
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()

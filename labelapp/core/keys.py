@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from blinker import Namespace
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 # Signs label credentials and the audit log's anchors.
 SIGNING_KEY_FILE = "credential_ed25519.pem"
@@ -59,6 +61,9 @@ def _create_once(path: Path, content: bytes) -> None:
 def signing_key() -> Ed25519PrivateKey:
     """The instance's Ed25519 key, read again only when its file was replaced (``flask keys rotate``, which may
     run in another process)."""
+    from cryptography.hazmat.primitives import serialization  # cryptography only where keys are used
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = _path(SIGNING_KEY_FILE)
     if not path.exists():
         _create_once(path, Ed25519PrivateKey.generate().private_bytes(
@@ -74,6 +79,8 @@ def signing_key() -> Ed25519PrivateKey:
 
 def retired_public_keys() -> list[Ed25519PublicKey]:
     """The public keys of earlier signing keys, oldest first."""
+    from cryptography.hazmat.primitives import serialization
+
     path = _path(RETIRED_KEYS_FILE)
     if not path.exists():
         return []
@@ -87,6 +94,9 @@ def rotate_signing_key() -> tuple[Ed25519PublicKey, Ed25519PublicKey]:
 
     The retired list is appended before the new key replaces the old one (atomically), so a crash in between
     leaves the old key current and listed twice, never a key that signed something and is listed nowhere."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     old = signing_key().public_key()
     retired = _path(RETIRED_KEYS_FILE)
     known = {_raw(key) for key in retired_public_keys()}
@@ -109,6 +119,8 @@ def rotate_signing_key() -> tuple[Ed25519PublicKey, Ed25519PublicKey]:
 
 
 def _raw(key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -121,6 +133,8 @@ def chain_key() -> bytes:
 
 def secrets_key() -> Fernet:
     """The instance's Fernet key (AES-128-CBC with HMAC-SHA256) for secrets kept in the database."""
+    from cryptography.fernet import Fernet
+
     path = _path(SECRETS_KEY_FILE)
     _create_once(path, Fernet.generate_key())
     return Fernet(path.read_bytes().strip())

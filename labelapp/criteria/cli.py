@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
@@ -8,8 +11,10 @@ from labelapp.core.errors import DomainError
 from labelapp.criteria import services
 from labelapp.criteria.diff import diff
 from labelapp.criteria.loader import CriteriaFileError, discover, read
-from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 criteria_cli = AppGroup("criteria", help="Versioned criteria files.")
 

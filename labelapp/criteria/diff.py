@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from labelapp.criteria.schema import CriteriaFile
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 CRITERION_FIELDS = ("title", "guidance", "weight", "evidence_from_level", "levels")
 

@@ -3,7 +3,7 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from labelapp.core.forms import Form, IsoDateField
-from labelapp.criteria.schema import ID_PATTERN, VERSION_PATTERN
+from labelapp.criteria.patterns import ID_PATTERN, VERSION_PATTERN
 
 
 class PublishForm(Form):

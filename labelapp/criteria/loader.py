@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import ValidationError
-
-from labelapp.criteria.schema import CriteriaFile, cross_check, format_location
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 
 class CriteriaFileError(ValueError):
@@ -42,6 +41,11 @@ def _describe(error: dict) -> str:
 
 def parse(path: Path, raw: bytes) -> CriteriaFile:
     """Validate the bytes of a criteria file; raise CriteriaFileError listing every problem with its path."""
+    import yaml  # the parser and the schema (pydantic) are imported here: most commands read no criteria file
+    from pydantic import ValidationError
+
+    from labelapp.criteria.schema import CriteriaFile, cross_check, format_location
+
     try:
         document = yaml.safe_load(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

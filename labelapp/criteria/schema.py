@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from labelapp.criteria.patterns import ID_PATTERN, VERSION_PATTERN
+
 SCHEMA_VERSION = 1
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$"
 
 
 class Strict(BaseModel):

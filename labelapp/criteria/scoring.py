@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from labelapp.criteria.schema import CriteriaFile
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 
 # Results are plain slotted records (not frozen: a frozen dataclass sets each field through object.__setattr__,

@@ -8,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
@@ -18,8 +19,11 @@ from labelapp.core import audit
 from labelapp.core.errors import DomainError
 from labelapp.criteria.loader import CriteriaFileError, discover, read
 from labelapp.criteria.models import CriteriaVersion, Round, RoundStatus, VersionStatus
-from labelapp.criteria.schema import ID_PATTERN, VERSION_PATTERN, CriteriaFile, LabelLevel
+from labelapp.criteria.patterns import ID_PATTERN, VERSION_PATTERN
 from labelapp.extensions import db
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile, LabelLevel
 
 
 class CriteriaError(DomainError):
@@ -161,6 +165,8 @@ def load(stored: CriteriaVersion) -> CriteriaFile:
     """The content of a published version as it was published, from the database; the file on disk is not read
     (a file changed after publication is reported by ``file_state``, never used)."""
     if stored.content_hash not in _parsed:
+        from labelapp.criteria.schema import CriteriaFile  # pydantic only once criteria are read
+
         _parsed[stored.content_hash] = CriteriaFile.model_validate(stored.content)
     return _parsed[stored.content_hash]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,12 +12,14 @@ from sqlalchemy.orm import selectinload
 from labelapp.applications.models import Application
 from labelapp.assessment.models import Assessment
 from labelapp.criteria import services as criteria_services
-from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.improvement.models import ImprovementAction, ImprovementPoint, PlanPublication
 from labelapp.improvement.states import OPEN, ActionStatus
 from labelapp.labels.models import Decision
 from labelapp.panel.reviews import panel_decision
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 
 @dataclass

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -8,7 +11,9 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 
 from labelapp.auth.models import TIE_LABELS
 from labelapp.core.forms import Form, IsoDateField
-from labelapp.criteria.schema import CriteriaFile
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 
 class PanelForm(Form):
@@ -18,7 +23,7 @@ class PanelForm(Form):
     deadline = IsoDateField(_l("Reviews due"), validators=[DataRequired()])
 
     @classmethod
-    def build(cls, candidates, days: int, **kwargs) -> "PanelForm":
+    def build(cls, candidates, days: int, **kwargs) -> PanelForm:
         form = cls(**kwargs)
         # Conflicted assessors are not valid choices: a forged submission naming one fails validation too.
         form.members.choices = [SelectChoice(str(c.user.id), c.user.name) for c in candidates if not c.conflicted]

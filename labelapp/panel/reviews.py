@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -15,11 +16,13 @@ from labelapp.auth.models import User
 from labelapp.core import audit
 from labelapp.core.errors import DomainError, has_reason
 from labelapp.core.types import utcnow
-from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.panel import size
 from labelapp.panel.models import PanelDecision, Review
 from labelapp.panel.rules import UNDER_REVIEW, sees_all_reviews
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 RECOMMENDATIONS = ("award", "decline", "unsure")
 SPREAD_THRESHOLD = 2  # levels this far apart (max − min) are flagged as disagreement

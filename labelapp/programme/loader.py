@@ -5,18 +5,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
 from flask import current_app
-from pydantic import ValidationError
 from sqlalchemy import inspect, select
 
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.loader import CriteriaFileError, _describe, discover, read
 from labelapp.criteria.models import CriteriaVersion
-from labelapp.criteria.schema import CriteriaFile, format_location
 from labelapp.extensions import db
-from labelapp.programme.schema import ProgrammeFile, cross_check
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
+    from labelapp.programme.schema import ProgrammeFile
 
 FILE_NAME = "programme.yaml"
 
@@ -58,6 +59,12 @@ def criteria_versions() -> dict[str, CriteriaFile]:
 
 def parse(path: Path, raw: bytes, versions: dict[str, CriteriaFile]) -> Checked:
     """Validate the bytes of a programme file against ``versions``; raise ProgrammeFileError with every problem."""
+    import yaml  # the parser and the schema (pydantic) are imported here: most commands read no programme file
+    from pydantic import ValidationError
+
+    from labelapp.criteria.schema import format_location
+    from labelapp.programme.schema import ProgrammeFile, cross_check
+
     try:
         document = yaml.safe_load(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
@@ -14,12 +15,14 @@ from labelapp.applications.models import Application
 from labelapp.core.inputs import InvalidParameter
 from labelapp.criteria import services as criteria_services
 from labelapp.criteria.models import CriteriaVersion
-from labelapp.criteria.schema import CriteriaFile
 from labelapp.extensions import db
 from labelapp.municipalities.models import Municipality
 from labelapp.programme.models import GoodExample, GoodExampleFile
 from labelapp.programme.results import MAX_TEXT, TYPES, check_once
 from labelapp.programme.states import ExampleState
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import CriteriaFile
 
 PAGE_SIZE = 20
 

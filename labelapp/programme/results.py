@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext
@@ -25,8 +26,10 @@ from labelapp.labels.models import Decision, Label
 from labelapp.municipalities.models import Municipality
 from labelapp.panel.models import PanelDecision
 from labelapp.programme.models import GoodExample
-from labelapp.programme.schema import Indicator, ProgrammeFile
 from labelapp.programme.states import ExampleState
+
+if TYPE_CHECKING:
+    from labelapp.programme.schema import Indicator, ProgrammeFile
 
 # Municipality types by the list's ``kind``: a town is a city, a parish (vald) is rural.
 TYPES = {"city": ("linn",), "rural": ("vald",)}

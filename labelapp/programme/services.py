@@ -6,6 +6,7 @@ Each change goes through the transition table in states.py and writes one audit 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -17,13 +18,15 @@ from labelapp.core import audit
 from labelapp.core.errors import StaleState
 from labelapp.core.types import utcnow
 from labelapp.criteria import services as criteria_services
-from labelapp.criteria.schema import Area, Criterion
 from labelapp.extensions import db
 from labelapp.labels.models import Decision
 from labelapp.municipalities.models import Municipality
 from labelapp.panel.reviews import panel_decision
 from labelapp.programme.models import GoodExample, GoodExampleFile
 from labelapp.programme.states import ExampleAction, ExampleState, allowed
+
+if TYPE_CHECKING:
+    from labelapp.criteria.schema import Area, Criterion
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 
 import click
-import requests
-from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select
 
 from labelapp.extensions import db
@@ -39,6 +37,8 @@ def _status_list(url: str, given: dict[str, str], resolve) -> dict:
     if url in given:
         text = given[url]
     else:
+        import requests  # only this command fetches over the network
+
         try:
             answer = requests.get(url, timeout=FETCH_TIMEOUT_SECONDS, headers={"Accept": "application/vc+ld+json"})
             answer.raise_for_status()
@@ -101,6 +101,8 @@ def verify_credential_command(file: Path, status_files: tuple[Path, ...], did_fi
                               key_file: Path | None):
     """Check a label credential (JSON with a Data Integrity proof, or a VC-JWT): exit 0 if its proof holds, it is
     within its validity period and no status list marks it; 1 otherwise."""
+    from cryptography.hazmat.primitives import serialization
+
     try:
         if key_file:
             resolve = issuer.single_key_resolver(serialization.load_pem_public_key(key_file.read_bytes()))

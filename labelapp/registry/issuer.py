@@ -9,14 +9,16 @@ The DID document lists the signing key twice, as a Multikey (for Data Integrity 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
 from labelapp.core import keys
 from labelapp.registry import proofs
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
 JWK_V1 = "https://w3id.org/security/jwk/v1"
@@ -33,6 +35,8 @@ def public_key() -> Ed25519PublicKey:
 
 
 def public_key_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+
     return public_key().public_bytes(serialization.Encoding.PEM,
                                      serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 

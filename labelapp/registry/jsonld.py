@@ -11,8 +11,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-from pyld import jsonld
-
 CONTEXT_DIR = Path(__file__).resolve().parent.parent / "data" / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -34,6 +32,8 @@ def _context(url: str) -> dict:
 def document_loader(url: str, _options: dict | None = None) -> dict:
     """pyld's loader: a bundled context, or a JsonLdError for any other URL (never a network request)."""
     if url not in CONTEXT_FILES:
+        from pyld import jsonld
+
         raise jsonld.JsonLdError(f"Context {url} is not bundled with labelapp; it is not fetched.",
                                  "jsonld.LoadDocumentError", {"url": url}, code="loading document failed")
     return {"contextUrl": None, "documentUrl": url, "document": _context(url)}
@@ -41,5 +41,7 @@ def document_loader(url: str, _options: dict | None = None) -> dict:
 
 def canonize(document: dict, loader=document_loader) -> str:
     """The RDF Dataset Canonicalization (RDFC-1.0, published as URDNA2015) of ``document`` as N-Quads."""
+    from pyld import jsonld  # imported here: most commands and pages never canonicalise
+
     return jsonld.normalize(document, {"algorithm": "URDNA2015", "format": "application/n-quads",
                                        "documentLoader": loader})

@@ -15,15 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import base58
-import jwt
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld.jsonld import JsonLdError
 
 from labelapp.registry import jsonld
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 JWT_MEDIA_TYPE = "vc+jwt"
@@ -37,6 +36,8 @@ class ProofError(ValueError):
 
 # Multikey (W3C Controlled Identifiers): multibase base58btc of the multicodec-prefixed raw key.
 def multikey(key: Ed25519PublicKey) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "z" + base58.b58encode(ED25519_PUB + raw).decode()
 
@@ -51,19 +52,28 @@ def _multibase_bytes(value: str, prefix: bytes) -> bytes:
 
 
 def public_key_from_multikey(value: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(_multibase_bytes(value, ED25519_PUB))
 
 
 def private_key_from_multikey(value: str) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(_multibase_bytes(value, ED25519_PRIV))
 
 
 def jwk(key: Ed25519PublicKey) -> dict:
     """The public key as a JSON Web Key (OKP, Ed25519)."""
+    import jwt  # PyJWT and pyld are imported where they are used: most commands and pages sign nothing
+
     return jwt.algorithms.OKPAlgorithm.to_jwk(key, as_dict=True)
 
 
 def public_key_from_jwk(value: dict) -> Ed25519PublicKey:
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = jwt.algorithms.OKPAlgorithm.from_jwk(value)
     except jwt.PyJWTError as exc:
@@ -75,6 +85,8 @@ def public_key_from_jwk(value: dict) -> Ed25519PublicKey:
 
 # Data Integrity, eddsa-rdfc-2022
 def _hash_data(document: dict, options: dict, loader: Callable) -> bytes:
+    from pyld.jsonld import JsonLdError
+
     try:
         document_hash = hashlib.sha256(jsonld.canonize(document, loader).encode()).digest()
         options_hash = hashlib.sha256(jsonld.canonize(options, loader).encode()).digest()
@@ -99,6 +111,8 @@ def verify_proof(document: dict, resolve: Callable[[str], Ed25519PublicKey],
                  loader: Callable = jsonld.document_loader) -> dict:
     """Check the document's eddsa-rdfc-2022 proof; return the document without it. ``resolve`` maps the proof's
     verification method to a public key (raising ProofError for one it does not know). Raises ProofError."""
+    from cryptography.exceptions import InvalidSignature
+
     proof = document.get("proof")
     if not isinstance(proof, dict) or proof.get("type") != "DataIntegrityProof" \
             or proof.get("cryptosuite") != CRYPTOSUITE:
@@ -126,6 +140,8 @@ def verify_proof(document: dict, resolve: Callable[[str], Ed25519PublicKey],
 
 # VC-JWT (VC-JOSE-COSE)
 def sign_jwt(document: dict, key: Ed25519PrivateKey, kid: str) -> str:
+    import jwt
+
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     return jwt.api_jws.encode(payload, key, algorithm="EdDSA", headers={"typ": JWT_MEDIA_TYPE, "cty": "vc",
                                                                          "kid": kid})
@@ -134,6 +150,8 @@ def sign_jwt(document: dict, key: Ed25519PrivateKey, kid: str) -> str:
 def verify_jwt(token: str, resolve: Callable[[str], Ed25519PublicKey]) -> dict:
     """The credential a VC-JWT carries, after checking its signature with the key ``resolve`` gives for its
     ``kid``. Raises ProofError."""
+    import jwt
+
     try:
         header = jwt.get_unverified_header(token)
         key = resolve(str(header.get("kid")))

@@ -5,7 +5,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-import segno
 from flask import Blueprint, abort, make_response, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -107,6 +106,8 @@ def certificate(public_id: str):
     label = queries.label_by_public_id(public_id) or abort(404)
     link = url_for("registry.verify", public_id=label.public_id, _external=True)
     # No width/height but a viewBox: the code scales to the box the stylesheet gives it, in print too.
+    import segno  # only the pages that draw a QR code
+
     svg = segno.make(link, error="m").svg_inline(scale=4, border=4, title=link, omitsize=True)
     # segno's own SVG markup; segno escapes the title.
     qr = Markup(svg)  # noqa: S704  # nosec B704
