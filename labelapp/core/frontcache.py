@@ -27,6 +27,26 @@ MAX_ENTRIES = 1024
 MAX_BYTES = 64 * 1024 * 1024
 
 
+def kept_when_sent(chunks: Iterable[bytes], limit: int, keep: Callable[[bytes], None]):
+    """Pass a response body's chunks on as they come; once all are sent, and if they came to at most ``limit``
+    bytes, hand the whole body to ``keep``. The body is closed in any case (WSGI)."""
+    kept: list[bytes] | None = []
+    size = 0
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if kept is not None and size <= limit:
+                kept.append(chunk)
+            else:
+                kept = None
+            yield chunk
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    if kept is not None:
+        keep(b"".join(kept))
+
+
 class FrontCache:
     def __init__(self, app: Callable, read_marker: Callable[[], object | None], prefixes: Iterable[str],
                  interval: float = 2.0, clock: Callable[[], float] = time.monotonic):
@@ -102,22 +122,9 @@ class FrontCache:
         return "set-cookie" not in names and "no-store" not in cache_control and "private" not in cache_control
 
     def _kept_when_sent(self, key: tuple, seen: dict, body):
-        kept: list[bytes] | None = []
-        size = 0
-        try:
-            for chunk in body:
-                size += len(chunk)
-                if kept is not None and size <= MAX_BYTES:
-                    kept.append(chunk)
-                else:
-                    kept = None
-                yield chunk
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-        if kept is None:
-            return
-        whole = b"".join(kept)
+        return kept_when_sent(body, MAX_BYTES, lambda whole: self._store(key, seen, whole))
+
+    def _store(self, key: tuple, seen: dict, whole: bytes) -> None:
         if b"csrf_token" in whole:
             return
         with self._lock:

@@ -1,6 +1,7 @@
 """Security headers on every response, and the error pages (RFC 9457 problem details under API prefixes)."""
 
 import errno
+import hashlib
 import logging
 import secrets
 import threading
@@ -132,6 +133,18 @@ def stale_response(error: StaleState):
         body = {"type": "about:blank", "title": "Conflict", "status": 409, "detail": str(error)}
         return jsonify(body), 409, {"Content-Type": "application/problem+json"}
     return render_template("errors/stale.html", error=error, code=409), 409
+
+
+def atom_response(body: str, updated) -> Response:
+    """An Atom feed: its own content type, open to every origin, with a strong ETag of the body and
+    Last-Modified ``updated``, publicly cacheable for five minutes; an unchanged feed is a 304."""
+    response = Response(body)
+    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    response.last_modified = updated
+    return response.make_conditional(request)
 
 
 def register_trusted_hosts(app: Flask) -> None:

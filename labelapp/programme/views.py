@@ -4,9 +4,8 @@ practice (public; staff publish and withdraw their municipality's examples)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +15,7 @@ from labelapp.assessment.models import Evidence, EvidenceKind
 from labelapp.auth.permissions import access, public
 from labelapp.core import uploads
 from labelapp.core.errors import StaleState
+from labelapp.core.http import atom_response
 from labelapp.extensions import db
 from labelapp.programme import loader, queries, results, services
 from labelapp.programme.forms import PublishForm, WithdrawForm
@@ -76,13 +76,7 @@ def library_feed():
     updated = max((results._aware(e.published_at) for e in examples), default=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     body = render_template("programme/feed.atom.xml", examples=examples, versions=queries.versions(),
                            updated=updated, lang=language())
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
-    response.last_modified = updated
-    return response.make_conditional(request)
+    return atom_response(body, updated)
 
 
 @bp.route("/library/files/<int:evidence_id>")

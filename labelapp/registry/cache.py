@@ -20,6 +20,7 @@ from flask import Response, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from labelapp.core.frontcache import kept_when_sent
 from labelapp.registry import queries
 
 MAX_PAGES = 256
@@ -80,7 +81,9 @@ def anonymous_page(view: Callable) -> Callable:
         if response.status_code != 200 or session.modified != modified_before or response.direct_passthrough:
             return response
         if response.is_streamed:
-            response.response = _kept_when_sent(key, list(response.headers.items()), response.response)
+            headers = list(response.headers.items())
+            response.response = kept_when_sent(response.response, MAX_BYTES,
+                                               lambda body: _store(key, headers, body))
         elif b"csrf_token" not in response.get_data():
             _store(key, list(response.headers.items()), response.get_data())
         return response
@@ -97,18 +100,6 @@ def _store(key: tuple, headers: list[tuple[str, str]], body: bytes) -> None:
             _pages.popitem(last=False)
 
 
-def _kept_when_sent(key: tuple, headers: list[tuple[str, str]], chunks):
-    """Pass the chunks on as they come; once all are sent (and they fit), store the whole body."""
-    kept, size = [], 0
-    for chunk in chunks:
-        size += len(chunk)
-        if kept is not None and size <= MAX_BYTES:
-            kept.append(chunk)
-        else:
-            kept = None
-        yield chunk
-    if kept is not None:
-        _store(key, headers, b"".join(kept))
 
 
 def conditional(response: Response, last_modified=None, max_age: int = 60) -> Response:

@@ -1,7 +1,6 @@
 """Public registry pages: the list of labels, a municipality's page, the badge and the verification page."""
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from labelapp.auth.permissions import access, public
+from labelapp.core.http import atom_response
 from labelapp.criteria import services as criteria_services
 from labelapp.improvement import queries as improvement
 from labelapp.labels.models import Label, LabelState
@@ -148,10 +148,4 @@ def feed():
     entries = feed_entries()
     updated = max((entry.at for entry in entries), default=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     body = render_template("registry/feed.atom.xml", entries=entries, updated=updated, lang=str(get_locale()))
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/atom+xml; charset=utf-8"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
-    response.last_modified = updated
-    return response.make_conditional(request)
+    return atom_response(body, updated)
