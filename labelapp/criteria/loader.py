@@ -39,23 +39,31 @@ def _describe(error: dict) -> str:
     return message
 
 
-def parse(path: Path, raw: bytes) -> CriteriaFile:
-    """Validate the bytes of a criteria file; raise CriteriaFileError listing every problem with its path."""
-    import yaml  # the parser and the schema (pydantic) are imported here: most commands read no criteria file
-    from pydantic import ValidationError
-
-    from labelapp.criteria.schema import CriteriaFile, cross_check, format_location
+def yaml_mapping(path: Path, raw: bytes, error, keys: str) -> dict:
+    """The YAML document in ``raw`` as a mapping; ``error(path, [(where, problem)])`` raised for text that is
+    not UTF-8, not YAML (with its line and column) or not a mapping (``keys`` says what it should hold)."""
+    import yaml
 
     try:
         document = yaml.safe_load(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise CriteriaFileError(path, [("(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+        raise error(path, [("(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise CriteriaFileError(path, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
+        raise error(path, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
     if not isinstance(document, dict):
-        raise CriteriaFileError(path, [("(top level)", "must be a mapping with schema_version, framework, …")])
+        raise error(path, [("(top level)", f"must be a mapping with {keys}")])
+    return document
+
+
+def parse(path: Path, raw: bytes) -> CriteriaFile:
+    """Validate the bytes of a criteria file; raise CriteriaFileError listing every problem with its path."""
+    from pydantic import ValidationError
+
+    from labelapp.criteria.schema import CriteriaFile, cross_check, format_location
+
+    document = yaml_mapping(path, raw, CriteriaFileError, "schema_version, framework, …")
     if document.get("schema_version") != 1:
         raise CriteriaFileError(path, [("schema_version", f"must be 1, found {document.get('schema_version')!r}")])
     try:

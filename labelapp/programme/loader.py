@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import inspect, select
 
 from labelapp.criteria import services as criteria_services
-from labelapp.criteria.loader import CriteriaFileError, _describe, discover, read
+from labelapp.criteria.loader import CriteriaFileError, _describe, discover, read, yaml_mapping
 from labelapp.criteria.models import CriteriaVersion
 from labelapp.extensions import db
 
@@ -59,22 +59,12 @@ def criteria_versions() -> dict[str, CriteriaFile]:
 
 def parse(path: Path, raw: bytes, versions: dict[str, CriteriaFile]) -> Checked:
     """Validate the bytes of a programme file against ``versions``; raise ProgrammeFileError with every problem."""
-    import yaml  # the parser and the schema (pydantic) are imported here: most commands read no programme file
     from pydantic import ValidationError
 
     from labelapp.criteria.schema import format_location
     from labelapp.programme.schema import ProgrammeFile, cross_check
 
-    try:
-        document = yaml.safe_load(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ProgrammeFileError(path, [("(file)", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise ProgrammeFileError(path, [(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
-    if not isinstance(document, dict):
-        raise ProgrammeFileError(path, [("(top level)", "must be a mapping with schema_version, title, …")])
+    document = yaml_mapping(path, raw, ProgrammeFileError, "schema_version, title, …")
     try:
         data = ProgrammeFile.model_validate(document)
     except ValidationError as exc:
