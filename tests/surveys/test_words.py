@@ -16,7 +16,7 @@ def test_preview_and_wave_page_show_words_in_english(client, login_as):
     login_as("coordinator")
     preview_url, page = page_for(client, RESPONDENTS, "en")
     for word in ("respondent-level (one row per respondent)", "Satisfaction with how the municipality involves "
-                 "residents", "Questionnaire language", "1 group has fewer than 30 respondents and is not shown."):
+                 "residents", "Questionnaire language", "2 groups have fewer than 30 respondents and are not shown."):
         assert word in page
     for code in ("engagement_satisfaction", "<dd>respondents</dd>", "<small>language:"):
         assert code not in page
@@ -31,7 +31,7 @@ def test_preview_and_wave_page_show_words_in_english(client, login_as):
 def test_preview_in_estonian_has_estonian_words_and_decimal_commas(client, login_as):
     login_as("coordinator")
     _url, page = page_for(client, RESPONDENTS, "et")
-    for word in ("vastajapõhine", "Küsitluse keel", "1 rühm on alla 30 vastaja ja seda ei näidata.",
+    for word in ("vastajapõhine", "Küsitluse keel", "2 rühma on alla 30 vastaja ja neid ei näidata.",
                  "Rahulolu sellega, kuidas omavalitsus elanikke kaasab"):
         assert word in page
     assert "engagement_satisfaction" not in page
