@@ -80,13 +80,18 @@ def confirm_release():
 @bp.route("/labels/<int:label_id>/revoke", methods=["GET"])
 @access(is_coordinator)
 def confirm_revoke(label_id: int):
+    return _revoke_page(_label_for(label_id, can_revoke), RevokeForm())
+
+
+def _label_for(label_id: int, rule) -> Label:
+    """The label, if ``rule`` allows the step on it now; else the 409 page naming its state."""
     label = db.get_or_404(Label, label_id)
-    if not can_revoke(current_user, label):
+    if not rule(current_user, label):
         raise StaleState(_("The label of %(name)s is now “%(state)s”: this step is not possible in that state.",
                            name=label.municipality.name, state=label.state.label),
                          url_for("applications.detail", application_id=label.application_id),
                          _("Open the application to see what can be done now"))
-    return _revoke_page(label, RevokeForm())
+    return label
 
 
 def _revoke_page(label: Label, form: RevokeForm, status: int = 200):
@@ -102,12 +107,7 @@ def _revoke_page(label: Label, form: RevokeForm, status: int = 200):
 
 
 def _label_step(label_id: int, rule, step, done: str):
-    label = db.get_or_404(Label, label_id)
-    if not rule(current_user, label):
-        raise StaleState(_("The label of %(name)s is now “%(state)s”: this step is not possible in that state.",
-                           name=label.municipality.name, state=label.state.label),
-                         url_for("applications.detail", application_id=label.application_id),
-                         _("Open the application to see what can be done now"))
+    label = _label_for(label_id, rule)
     form = RevokeForm()
     if form.validate_on_submit() and commit_or_flash(lambda: step(label, form.reason.data)):
         flash(done, "success")
