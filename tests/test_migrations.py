@@ -5,6 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
+from sqlalchemy.sql import operators
 
 from labelapp import create_app
 from labelapp.core import audit
@@ -14,10 +15,32 @@ from labelapp.extensions import db
 from tests.conftest import base_config
 
 
+def ordered_indexes() -> dict[str, list[tuple[str, bool]]]:
+    """The model's indexes with a descending key: {name: [(column, descending), ...]}."""
+    found = {}
+    for table in db.metadata.tables.values():
+        for index in table.indexes:
+            keys = [(str(getattr(e, "element", e)).rsplit(".", 1)[-1],
+                     getattr(e, "modifier", None) is operators.desc_op) for e in index.expressions]
+            if any(descending for _column, descending in keys):
+                found[index.name] = keys
+    return found
+
+
 def schema_drift() -> list:
+    """Alembic's comparison; on SQLite it cannot compare an index with a descending key (it reads the key as an
+    expression), so those are compared here from SQLite's own description of each index."""
+    ordered = ordered_indexes() if db.engine.dialect.name == "sqlite" else {}
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True,
+            "include_object": lambda obj, name, type_, *_: not (type_ == "index" and name in ordered)})
+        drift = compare_metadata(context, db.metadata)
+        for name, keys in ordered.items():
+            info = connection.exec_driver_sql(f"PRAGMA index_xinfo('{name}')").all()  # seqno, cid, name, desc, ..., key
+            if [(row[2], bool(row[3])) for row in info if row[5]] != keys:
+                drift.append(("changed_ordered_index", name, info))
+    return drift
 
 
 def tables() -> set[str]:

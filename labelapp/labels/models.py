@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, desc
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from labelapp.applications.models import Application
@@ -43,8 +43,8 @@ class Label(db.Model):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     criteria_version_id: Mapped[int] = mapped_column(ForeignKey("criteria_version.id"))
     level: Mapped[str | None] = mapped_column(String(64), index=True)
-    awarded_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    valid_until: Mapped[dt.date] = mapped_column(Date, index=True)
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
     state: Mapped[LabelState] = mapped_column(enum_column(LabelState, name="label_state"), index=True)
     state_reason: Mapped[str] = mapped_column(Text, default="")
     # An automatic reason as a code and its numbers ({"code": "survey_below_threshold", ...}), worded when read
@@ -57,14 +57,20 @@ class Label(db.Model):
     status_index: Mapped[int | None] = mapped_column(unique=True, index=True)
     # The registry's sort keys, kept by database triggers (migration 0024) so that every order the registry
     # offers is an index scan with LIMIT: the municipality's name, and the state's place (current holders first).
-    sort_name: Mapped[str | None] = mapped_column(String(120), index=True)
+    sort_name: Mapped[str | None] = mapped_column(String(120))
     state_rank: Mapped[int | None] = mapped_column(SmallInteger)
 
     municipality: Mapped[Municipality] = relationship()
     criteria_version: Mapped[CriteriaVersion] = relationship()
     application: Mapped[Application] = relationship()
 
-    __table_args__ = (Index("ix_label_registry_status", "state_rank", "sort_name", "id"),)
+    # One index per registry order (registry/queries.py SORTS), on all its keys in their directions (0025).
+    __table_args__ = (
+        Index("ix_label_registry_status", "state_rank", "sort_name", "id"),
+        Index("ix_label_registry_name", "sort_name", desc("awarded_on"), "id"),
+        Index("ix_label_registry_awarded", desc("awarded_on"), "sort_name", "id"),
+        Index("ix_label_registry_valid_until", desc("valid_until"), "sort_name", "id"),
+    )
 
 
 class LabelReminder(db.Model):
