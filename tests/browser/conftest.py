@@ -1,7 +1,13 @@
+import shutil
+import sqlite3
+from pathlib import Path
+
 import pytest
+from sqlalchemy import text
 
 from labelapp import demo
-from tests.conftest import skip_or_fail
+from labelapp.extensions import db
+from tests.conftest import empty_all_tables, skip_or_fail
 from tests.support.browser import CHROMIUM_ARGS, Axe, LiveServer, chromium_path
 
 # The browser tests exercise pages, not the database: they run on the SQLite backend only.
@@ -27,10 +33,54 @@ def browser():
     playwright.stop()
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(tmp_path_factory) -> Path:
+    """Where the first browser test keeps the demo data it seeded (database file and instance keys), so that the
+    others load a copy instead of seeding again (seeding hashes passwords, publishes criteria, scores, awards)."""
+    return tmp_path_factory.mktemp("demo-snapshot")
+
+
+def _restore(app, snapshot: Path) -> None:
+    """The snapshot's rows into the emptied tables (in dependency order), and its keys into the instance folder
+    (the audit chain and the stored secrets are keyed by them)."""
+    shutil.copytree(snapshot / "instance", app.instance_path, dirs_exist_ok=True)
+    empty_all_tables()
+    tables = [t.name for t in db.metadata.sorted_tables if t.name != "registry_change"]
+    connection = db.session.connection()
+    connection.exec_driver_sql(f"ATTACH DATABASE '{snapshot / 'demo.sqlite3'}' AS snapshot")
+    for table in tables:
+        connection.exec_driver_sql(f"INSERT INTO main.{table} SELECT * FROM snapshot.{table}")
+    db.session.commit()
+    db.session.connection().exec_driver_sql("DETACH DATABASE snapshot")
+    db.session.commit()
+
+
+def _only_municipalities() -> bool:
+    """Whether the database holds the app fixture's municipalities (and the audit row of their loading) and
+    nothing else, the state demo.seed starts from: a test that made data of its own before the server started
+    gets demo.seed on top of it, as before."""
+    tables = [t.name for t in db.metadata.sorted_tables
+              if t.name not in ("municipality", "audit_entry", "registry_change")]
+    others = " + ".join(f"(SELECT count(*) FROM {table})" for table in tables)
+    return db.session.scalar(text(f"SELECT {others} + (SELECT count(*) > 1 FROM audit_entry)")) == 0
+
+
 @pytest.fixture
-def live_server(app):
+def live_server(app, demo_snapshot):
     with app.app_context():
-        demo.seed()
+        clean = _only_municipalities()
+        if clean and (demo_snapshot / "demo.sqlite3").exists():
+            _restore(app, demo_snapshot)
+        else:
+            demo.seed()
+            db.session.commit()
+        if clean and not (demo_snapshot / "demo.sqlite3").exists():
+            shutil.copytree(app.instance_path, demo_snapshot / "instance", dirs_exist_ok=True)
+            source = sqlite3.connect(db.engine.url.database)
+            with sqlite3.connect(demo_snapshot / "demo.sqlite3") as target:
+                source.backup(target)
+            source.close()
+        assert db.session.scalar(text("SELECT count(*) FROM user_account")) > 0
     with LiveServer(app) as server:
         yield server
 
