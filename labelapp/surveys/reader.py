@@ -24,8 +24,7 @@ from labelapp.core import uploads
 from labelapp.surveys.names import column_role
 from labelapp.surveys.recognise import NUMBER, SAMPLE_ROWS, recognise
 
-CHUNK_ROWS = 250_000  # rows checked at a time
-PARSE_ROWS = 1_000_000  # rows parsed at a time (the parser itself reads in smaller pieces and joins them)
+CHUNK_ROWS = 250_000
 HEADER_SEARCH_ROWS = 20
 DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 NUMERIC_ROLES = {"weight", "share", "n"}
@@ -331,7 +330,7 @@ def parse(path: Path, progress: Callable[[int], None] | None = None) -> Parsed:
             for part in pd.read_csv(
                     io.BufferedReader(_Counting(handle, progress)) if progress else handle, sep=layout.separator,
                     encoding=layout.encoding, header=0, dtype=text, keep_default_na=False, na_values=[""],
-                    decimal=layout.decimal, skip_blank_lines=True, engine="c", chunksize=PARSE_ROWS):
+                    decimal=layout.decimal, skip_blank_lines=True, engine="c", chunksize=CHUNK_ROWS):
                 part.columns = range(part.shape[1])
                 for index, kind in text.items():
                     if kind is str and index in part:  # now that the digits are text: one string per value
