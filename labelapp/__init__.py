@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from flask import Flask, has_request_context, request
@@ -10,6 +11,24 @@ from sqlalchemy.engine import Engine
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    """The app. Its start-up makes hundreds of thousands of objects that live as long as the process (modules,
+    classes, the tables and mappers): the cycle collector is paused while they are made and they are then moved
+    out of its sight (``gc.freeze``), so that no later collection walks them again (a command reading a large
+    survey file spent a tenth of its time in such collections). Not in tests, which make an app per test: there
+    freezing would keep every earlier test's garbage."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        app = _create_app(test_config)
+    finally:
+        if collecting:
+            gc.enable()
+    if not app.testing:
+        gc.freeze()
+    return app
+
+
+def _create_app(test_config: dict | None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("LABELAPP_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     from labelapp.core.routing import LazyBuildRule

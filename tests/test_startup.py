@@ -82,3 +82,18 @@ def test_urls_are_built_as_werkzeug_builds_them_with_each_builder_compiled_on_fi
                 theirs = url_for(rule.endpoint, **values, **extra)
             assert ours == theirs, rule.rule
     assert with_values and not any(lazy(rule) for rule in with_values)
+
+
+FROZEN = """
+import gc, sys
+from labelapp import create_app
+create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": sys.argv[1] == "testing"})
+print(gc.isenabled(), gc.get_freeze_count() > 10_000)
+"""
+
+
+def test_the_objects_made_at_start_up_are_out_of_the_cycle_collectors_sight_except_in_tests():
+    for mode, frozen in (("served", "True"), ("testing", "False")):
+        out = subprocess.run([sys.executable, "-c", FROZEN, mode], capture_output=True, text=True,  # noqa: S603
+                             check=True)
+        assert out.stdout.strip().splitlines()[-1] == f"True {frozen}", mode

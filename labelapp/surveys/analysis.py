@@ -340,20 +340,23 @@ class _Respondents:
 
     def results(self, matcher: MunicipalityMatcher, indicator: str, min_sample: int) -> list[Result]:
         places = {p.id: p for p in matcher.places}
+        by_place: dict[object, list] = {}  # each municipality's subgroup sums, in the order they were first met
+        for role, sums in self.subtotals.items():
+            for (mm, group), entry in sums.table.items():
+                by_place.setdefault(mm, []).append((role, group, entry))
         out = []
         for m, (sum_w, sum_w2, sum_sw, n) in self.totals.table.items():
             value, n_eff, low, high = summarise(sum_w, sum_w2, sum_sw)
             subgroups = {}
-            for role, sums in self.subtotals.items():
-                for (mm, group), (g_w, g_w2, g_sw, g_n) in sums.table.items():
-                    if mm != m or not group:
-                        continue
-                    if g_n < MIN_SUBGROUP_N:  # too few to compute: kept as a count, so pages can say it is left out
-                        subgroups.setdefault(role.split(":", 1)[1], {})[group] = {"n": int(g_n)}
-                        continue
-                    share, sub_eff, sub_low, sub_high = summarise(g_w, g_w2, g_sw)
-                    subgroups.setdefault(role.split(":", 1)[1], {})[group] = {
-                        "value": share, "n": int(g_n), "n_effective": sub_eff, "ci_low": sub_low, "ci_high": sub_high}
+            for role, group, (g_w, g_w2, g_sw, g_n) in by_place.get(m, ()):
+                if not group:
+                    continue
+                if g_n < MIN_SUBGROUP_N:  # too few to compute: kept as a count, so pages can say it is left out
+                    subgroups.setdefault(role.split(":", 1)[1], {})[group] = {"n": int(g_n)}
+                    continue
+                share, sub_eff, sub_low, sub_high = summarise(g_w, g_w2, g_sw)
+                subgroups.setdefault(role.split(":", 1)[1], {})[group] = {
+                    "value": share, "n": int(g_n), "n_effective": sub_eff, "ci_low": sub_low, "ci_high": sub_high}
             place = places[int(m)]
             out.append(Result(place.id, place.code, place.name, indicator, value, int(n), n_eff, low, high,
                               "ok" if n >= min_sample and n_eff > 0 else "insufficient", subgroups))

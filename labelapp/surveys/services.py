@@ -61,6 +61,11 @@ class Staged:
         """Where the parsed table of a staged copy is kept (pickled), beside it."""
         return self.path.with_suffix(".parsed")
 
+    @property
+    def checked(self) -> Path:
+        """Where the preview's check of a staged copy is kept (pickled), beside it, for the import to reuse."""
+        return self.path.with_suffix(".checked")
+
     def save_options(self) -> None:
         self.path.with_suffix(".json").write_text(json.dumps({"origin": self.origin, "sha256": self.sha256,
                                                               "size": self.size, "options": self.options}))
@@ -193,15 +198,43 @@ def discard(staged: Staged) -> None:
     staged.path.unlink(missing_ok=True)
     staged.path.with_suffix(".json").unlink(missing_ok=True)
     staged.cache.unlink(missing_ok=True)
+    staged.checked.unlink(missing_ok=True)
+
+
+CHECK_FORMAT = 1  # bump when the Report or Result classes change: an older stored check is then not reused
 
 
 def preview(staged: Staged, shape: str | None = None, mapping: dict[str, str] | None = None,
-            progress=None) -> analysis.Report:
+            progress=None, *, reuse: bool = False) -> analysis.Report:
+    """Check the staged file with ``mapping`` and ``shape``. The report of a staged copy that passed is kept beside
+    it with what it depends on (the file, shape, mapping, survey rule and every municipality's id, code and
+    name); with ``reuse`` (the import) a kept report checked under exactly the same is returned instead of checking
+    every row again. Its texts are in the language of the page that checked it, so pages never reuse it."""
+    import pickle
+
     indicator, min_sample = survey_rule()
+    places = matcher()
+    key = hashlib.sha256(json.dumps([CHECK_FORMAT, staged.sha256, shape, sorted((mapping or {}).items()),
+                                     indicator, min_sample,
+                                     sorted((p.id, p.code, p.name) for p in places.places)]).encode()).hexdigest()
+    if reuse and staged.owned:
+        try:
+            with staged.checked.open("rb") as handle:
+                stored_key, report = pickle.load(handle)  # noqa: S301  (our own file, in the instance folder)
+        except Exception:  # noqa: BLE001  (missing, cut short or from another version: check again)
+            stored_key = report = None
+        if stored_key == key and report is not None and report.ok:
+            return report
     from labelapp.surveys import analysis
 
-    return analysis.analyse(staged.path, staged.origin, matcher(), shape=shape, mapping=mapping,
-                            indicator=indicator, min_sample=min_sample, progress=progress, parsed=parsed(staged))
+    report = analysis.analyse(staged.path, staged.origin, places, shape=shape, mapping=mapping,
+                              indicator=indicator, min_sample=min_sample, progress=progress, parsed=parsed(staged))
+    if staged.owned and report.ok and not reuse:
+        part = staged.path.with_name(f"{staged.path.name}.{secrets.token_hex(4)}.part")
+        with part.open("wb") as handle:
+            pickle.dump((key, report), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        part.replace(staged.checked)  # whole or not at all, also when two pages check at once
+    return report
 
 
 def current_wave(year: int) -> SurveyWave | None:
@@ -224,7 +257,7 @@ def import_wave(staged: Staged, year: int, source: str, *, shape: str | None = N
     if previous is not None and not supersede:
         raise SurveyImportError(_("The %(year)d wave already exists. To replace it with a corrected file, choose "
                                   "to supersede it; the old data stays in the history.", year=year))
-    report = preview(staged, shape, mapping, progress)
+    report = preview(staged, shape, mapping, progress, reuse=True)
     if not report.ok:
         message = ngettext("The file has %(num)d error; nothing was imported.",
                            "The file has %(num)d errors; nothing was imported.", report.error_count)

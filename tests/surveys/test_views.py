@@ -95,3 +95,37 @@ def test_too_large_survey_upload_gets_413_and_leaves_no_staged_file(app, client,
     staging = os.path.join(app.instance_path, "uploads", "survey-staging")
     assert not os.path.isdir(staging) or os.listdir(staging) == []
     assert waves(app) == 0
+
+
+def staged_and_previewed(client, content: bytes) -> tuple[str, str]:
+    preview_url = upload(client, content).headers["Location"]
+    return preview_url, client.get(preview_url).get_data(as_text=True)
+
+
+def test_confirm_imports_what_the_preview_checked_without_checking_every_row_again(app, client, login_as,
+                                                                                   monkeypatch):
+    from labelapp.surveys import analysis
+
+    login_as("coordinator")
+    preview_url, page = staged_and_previewed(client, CSV)
+    assert "/confirm" in page
+    checks = []
+    original = analysis.analyse
+    monkeypatch.setattr(analysis, "analyse", lambda *a, **k: checks.append(1) or original(*a, **k))
+    confirmed = client.post(preview_url + "/confirm", data={"csrf_token": csrf_token(page)})
+    assert confirmed.headers["Location"] == "/admin/surveys/"
+    assert checks == []
+    with app.app_context():
+        stored = db.session.execute(select(SurveyResult.value, SurveyResult.n).order_by(SurveyResult.n)).all()
+    assert [tuple(row) for row in stored] == [(55.0, 400), (62.5, 800)]
+
+
+def test_confirm_checks_again_when_the_rule_the_preview_used_has_changed(app, client, login_as):
+    login_as("coordinator")
+    app.config["SURVEY_MIN_SAMPLE"] = 30
+    preview_url, page = staged_and_previewed(client, CSV)
+    app.config["SURVEY_MIN_SAMPLE"] = 500  # e.g. changed between the preview and the import
+    client.post(preview_url + "/confirm", data={"csrf_token": csrf_token(page)})
+    with app.app_context():
+        flags = db.session.execute(select(SurveyResult.n, SurveyResult.flag).order_by(SurveyResult.n)).all()
+    assert [tuple(row) for row in flags] == [(400, "insufficient"), (800, "ok")]
