@@ -1,6 +1,5 @@
 """Decisions on applications, the labels they create, and appeals."""
 
-from __future__ import annotations
 
 import datetime as dt
 
