@@ -1,10 +1,11 @@
 """`make bench`: build synthetic data, measure, print one table (figure, labelapp, baseline, ratio, target) and
 write it to bench-results/bench.json.
 
-python -m bench [--survey-rows N] [--requests N] [--concurrency N] [--quick] [--only survey]
+python -m bench [--survey-rows N] [--requests N] [--concurrency N] [--quick] [--only survey|startup|audit]
   --quick: smaller data (1,000 municipalities, 10,000 labels) and 100,000 survey respondents, for a try-out.
   --only survey: only the survey import figures.
   --only startup: only the start-up figures.
+  --only audit: only `flask audit verify` against the plain digest loop.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import dataset, scoring, startup, status_list, survey_import, web
+from bench import audit_verify, dataset, scoring, startup, status_list, survey_import, web
 
 
 def row(figure: str, value, baseline, target: str, met: bool | None, ratio=None) -> dict:
@@ -40,7 +41,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="requests per page under load")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", choices=["survey", "startup"], help="measure only this part")
+    parser.add_argument("--only", choices=["survey", "startup", "audit"], help="measure only this part")
     args = parser.parse_args()
     if args.only == "survey":
         table = survey_figures(100_000 if args.quick else args.survey_rows)
@@ -48,6 +49,9 @@ def main() -> None:
         return
     if args.only == "startup":
         print_table(startup_figures())
+        return
+    if args.only == "audit":
+        print_table(audit_figures(10_000 if args.quick else audit_verify.ROWS))
         return
     size = {"municipalities": 1_000, "labels": 10_000, "in_review": 500} if args.quick else \
         {"municipalities": 10_000, "labels": 100_000, "in_review": 2_000}
@@ -99,7 +103,8 @@ def main() -> None:
         score = scoring.measured()
         table.append(row(f"scoring {scoring.APPLICATIONS:,} applications, median of 3 (s)", round(score["engine"], 3),
                          round(score["baseline"], 3), "≤ 1 s", score["engine"] <= 1))
-        table += survey_figures(survey_rows) + startup_figures()
+        table += survey_figures(survey_rows) + startup_figures() + \
+            audit_figures(10_000 if args.quick else audit_verify.ROWS)
     finally:
         if cluster is not None:
             cluster.stop()
@@ -124,6 +129,12 @@ def startup_figures() -> list[dict]:
     """Start-up of a command reading no survey file (bench/startup.py), against ``import flask, sqlalchemy``."""
     return [row(item["figure"], item["value"], item["baseline"], f"{item['target']} (range {item['range']})",
                 item["met"], item["ratio"]) for item in startup.run()]
+
+
+def audit_figures(rows: int) -> list[dict]:
+    """``flask audit verify`` against a plain digest loop over the same rows (bench/audit_verify.py)."""
+    return [row(item["figure"], item["value"], item["baseline"], f"{item['target']} (range {item['range']})",
+                item["met"], item["ratio"]) for item in audit_verify.run(rows)]
 
 
 def print_table(table: list[dict]) -> None:

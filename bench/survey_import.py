@@ -121,14 +121,17 @@ def web(path: str, instance: str, email: str) -> None:
     assert confirmed.headers["Location"].endswith("/admin/surveys/"), confirmed.status_code
 
 
-def launch(argv: list[str], env: dict | None = None) -> dict:
-    """Time ``argv`` and read its peak memory from the tiny launcher; raise with its output if it failed."""
+def launch(argv: list[str], env: dict | None = None, output: bool = False) -> dict:
+    """Time ``argv`` and read its peak memory from the tiny launcher; raise with its output if it failed (with
+    ``output``, what it printed is returned too, as ``output``)."""
     with tempfile.NamedTemporaryFile(prefix="bench-survey-", suffix=".log") as log:
         done = subprocess.run([sys.executable, "-I", "-S", "-c", LAUNCHER, log.name, *argv], capture_output=True,
                               text=True, check=True, env={**os.environ, **(env or {})}, cwd=ROOT)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         if result["exit"] != 0:
             raise RuntimeError(f"{' '.join(argv)} failed:\n{Path(log.name).read_text()[-3000:]}")
+        if output:
+            result["output"] = Path(log.name).read_text()
     return result
 
 

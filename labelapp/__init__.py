@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from functools import partial
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -193,21 +194,40 @@ def register_hooks() -> None:
     registry_hooks.connect()
 
 
-def register_commands(app: Flask) -> None:
-    from labelapp.applications.cli import applications_cli
-    from labelapp.auth.cli import users_cli
-    from labelapp.core.cli import audit_cli, backup_cli, keys_cli, mail_cli, maintenance_cli
-    from labelapp.criteria.cli import criteria_cli
-    from labelapp.demo.cli import demo_cli
-    from labelapp.improvement.cli import improvement_cli
-    from labelapp.labels.cli import labels_cli
-    from labelapp.municipalities.cli import municipalities_cli
-    from labelapp.panel.cli import panels_cli
-    from labelapp.programme.cli import programme_cli
-    from labelapp.registry import cli as registry_cli  # noqa: F401  (adds verify-credential to flask labels)
-    from labelapp.surveys.cli import survey_cli
+# The command groups, listed by name and help; each group's module (and what it imports) loads only when the group
+# is used, so that one command does not pay for the others. tests/test_startup.py checks the help against each group.
+COMMANDS = {
+    "municipalities": ("Reference list of municipalities.", "labelapp.municipalities.cli:municipalities_cli"),
+    "users": ("Accounts and roles.", "labelapp.auth.cli:users_cli"),
+    "mail": ("The e-mail outbox.", "labelapp.core.cli:mail_cli"),
+    "demo": ("Demo data (refused in production).", "labelapp.demo.cli:demo_cli"),
+    "criteria": ("Versioned criteria files.", "labelapp.criteria.cli:criteria_cli"),
+    "survey": ("Resident-satisfaction survey waves.", "labelapp.surveys.cli:survey_cli"),
+    "applications": ("Applications for the label.", "labelapp.applications.cli:applications_cli"),
+    "panels": ("Assessor panels.", "labelapp.panel.cli:panels_cli"),
+    # labelapp.registry.cli adds verify-credential to this group.
+    "labels": ("Awarded labels.", "labelapp.labels.cli:labels_cli", "labelapp.registry.cli"),
+    "improvement": ("Improvement plans.", "labelapp.improvement.cli:improvement_cli"),
+    "audit": ("The append-only audit log.", "labelapp.core.cli:audit_cli"),
+    "backup": ("Back up and restore the database and the evidence files.", "labelapp.core.cli:backup_cli"),
+    "maintenance": ("Housekeeping of the instance folder.", "labelapp.core.cli:maintenance_cli"),
+    "keys": ("The instance's signing key (credentials, status lists, audit anchors).", "labelapp.core.cli:keys_cli"),
+    "programme": ("The programme file: results as data.", "labelapp.programme.cli:programme_cli"),
+}
 
-    for group in (municipalities_cli, users_cli, mail_cli, demo_cli, criteria_cli, survey_cli, applications_cli,
-                  panels_cli, labels_cli, improvement_cli, audit_cli, backup_cli, maintenance_cli, keys_cli,
-                  programme_cli):
-        app.cli.add_command(group)
+
+def register_commands(app: Flask) -> None:
+    from labelapp.extensions import LazyCommand
+
+    for name, (help_text, where, *also) in COMMANDS.items():
+        app.cli.add_command(LazyCommand(name, help_text, partial(_load_group, where, *also)))
+
+
+def _load_group(where: str, *also: str):
+    import importlib
+
+    module, attribute = where.split(":")
+    group = getattr(importlib.import_module(module), attribute)
+    for extra in also:
+        importlib.import_module(extra)
+    return group

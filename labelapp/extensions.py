@@ -1,5 +1,7 @@
 """Extension objects only; they are bound to an app in ``create_app``."""
 
+from collections.abc import Callable
+
 import click
 from flask import Flask
 from flask_babel import Babel
@@ -33,7 +35,7 @@ def init_migrate(app: Flask, **options) -> None:
     """Flask-Migrate for ``app`` without importing Alembic (a fifth of a command's start-up) until it is used:
     ``flask db ...`` and ``flask_migrate.upgrade()`` find the real configuration on first use."""
     app.extensions["migrate"] = _LazyMigrate(app, options)
-    app.cli.add_command(_LazyDbGroup("db", help="Perform database migrations."))
+    app.cli.add_command(LazyCommand("db", "Perform database migrations.", _migrate_group))
 
 
 class _LazyMigrate:
@@ -49,16 +51,22 @@ class _LazyMigrate:
         return getattr(self._app.extensions["migrate"], name)
 
 
-class _LazyDbGroup(click.Command):
-    """``flask db``: listed in ``flask --help`` as it is; Flask-Migrate's group parses and runs it."""
+def _migrate_group() -> click.Command:
+    from flask_migrate.cli import db as group
 
-    def _group(self) -> click.Command:
-        from flask_migrate.cli import db as group
+    return group
 
-        return group
+
+class LazyCommand(click.Command):
+    """A command (group) listed in ``flask --help`` by its name and help; ``load`` imports the real one, which
+    parses and runs it, only when it is used."""
+
+    def __init__(self, name: str, help: str, load: Callable[[], click.Command]):  # noqa: A002  (click's name)
+        super().__init__(name, help=help)
+        self._load = load
 
     def make_context(self, info_name, args, parent=None, **extra):
-        return self._group().make_context(info_name, args, parent=parent, **extra)
+        return self._load().make_context(info_name, args, parent=parent, **extra)
 
     def shell_complete(self, ctx, incomplete):
-        return self._group().shell_complete(ctx, incomplete)
+        return self._load().shell_complete(ctx, incomplete)

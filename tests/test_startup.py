@@ -97,3 +97,35 @@ def test_the_objects_made_at_start_up_are_out_of_the_cycle_collectors_sight_exce
         out = subprocess.run([sys.executable, "-c", FROZEN, mode], capture_output=True, text=True,  # noqa: S603
                              check=True)
         assert out.stdout.strip().splitlines()[-1] == f"True {frozen}", mode
+
+
+CHECK_GROUPS = """
+import sys
+from labelapp import create_app
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+app.test_cli_runner().invoke(args=["users", "--help"])
+print(sorted(name for name in sys.modules if name.endswith(".cli") and name.startswith("labelapp.")))
+"""
+
+
+def test_a_command_loads_its_own_group_only():
+    out = subprocess.run([sys.executable, "-c", CHECK_GROUPS], capture_output=True, text=True, check=True)  # noqa: S603
+    assert out.stdout.strip().splitlines()[-1] == "['labelapp.auth.cli']"
+
+
+def test_every_group_is_listed_with_its_own_help_and_runs_with_its_own_commands():
+    import importlib
+
+    from labelapp import COMMANDS, create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+    listed = app.test_cli_runner().invoke(args=["--help"]).output
+    for name, (help_text, where, *_also) in COMMANDS.items():
+        module, attribute = where.split(":")
+        group = getattr(importlib.import_module(module), attribute)
+        assert (group.name, group.help) == (name, help_text)
+        assert f"  {name} " in listed
+        shown = app.test_cli_runner().invoke(args=[name, "--help"])
+        assert shown.exit_code == 0 and all(command in shown.output for command in group.commands), shown.output
+    labels = app.test_cli_runner().invoke(args=["labels", "--help"]).output
+    assert "verify-credential" in labels and "tick" in labels

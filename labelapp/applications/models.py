@@ -1,6 +1,5 @@
 """The application: a submitted self-assessment put forward for the label."""
 
-from __future__ import annotations
 
 import datetime as dt
 

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 import datetime as dt
 import enum
 
@@ -39,9 +37,9 @@ class Assessment(db.Model):
     municipality: Mapped[Municipality] = relationship()
     round: Mapped[Round] = relationship()
     criteria_version: Mapped[CriteriaVersion] = relationship()
-    answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
-    evidence: Mapped[list[Evidence]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
-                                                    order_by="Evidence.id")
+    answers: Mapped[list["Answer"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+    evidence: Mapped[list["Evidence"]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
+                                                      order_by="Evidence.id")
 
     __table_args__ = (UniqueConstraint("municipality_id", "round_id", name="uq_assessment_municipality_id"),)
 

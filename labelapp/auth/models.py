@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 import enum
 from datetime import datetime
 
@@ -52,7 +50,7 @@ class User(db.Model):
     totp_last_step: Mapped[int | None] = mapped_column()
 
     municipality: Mapped[Municipality | None] = relationship()
-    ties: Mapped[list[AssessorTie]] = relationship(
+    ties: Mapped[list["AssessorTie"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="AssessorTie.id"
     )
 

@@ -27,13 +27,16 @@ CHAIN_LOCK_KEY = 0x6C6162656C  # "label"
 _LAST_HASH = "audit_last_hash"  # session.info key: hash of the newest row written by the open transaction
 
 
+# What json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str) writes, with the
+# encoder made once instead of for every row.
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+
+
 def _canonical(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
                object_type: str, object_id: str | None, before: Any, after: Any, client: str | None) -> bytes:
-    return json.dumps(
-        [prev_hash, at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f"), actor_id, actor_label, action,
-         object_type, object_id, before, after, client],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
-    ).encode()
+    return _ENCODE([prev_hash, at.astimezone(UTC).strftime(AT_FORMAT), actor_id, actor_label, action, object_type,
+                    object_id, before, after, client]).encode()
 
 
 def entry_digest(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
@@ -52,7 +55,7 @@ def canonical_content(prev_hash: str, entry: AuditEntry) -> bytes:
 
 def keyed_digest(key: bytes, prev_hash: str, entry: AuditEntry) -> str:
     """HMAC-SHA256 of a row's content with the chain key, which is kept outside the database."""
-    return hmac.new(key, canonical_content(prev_hash, entry), hashlib.sha256).hexdigest()
+    return hmac.digest(key, canonical_content(prev_hash, entry), "sha256").hex()
 
 
 def digest_of(entry: AuditEntry, prev_hash: str, key: bytes | None = None) -> str:
@@ -148,40 +151,64 @@ class ChainReport:
     newest_id: int | None = None
 
 
+# The audit row's columns as stored, read without SQLAlchemy's type processing: the rows are only hashed.
+_VERIFY_SQL = ("SELECT id, at, actor_id, actor_label, action, object_type, object_id, before, after, client, "
+               "prev_hash, entry_hash, chain_version FROM audit_entry ORDER BY id")
+
+
 def verify_chain(batch: int = 5000, progress: Callable[[int], None] | None = None) -> ChainReport:
     """Walk the log in id order, recomputing every row's hash and link to the row before.
 
     Unkeyed rows (written before the chain was keyed) are accepted only before the first keyed row, and the
-    newest row must be keyed: a log rewritten as if it had never been keyed does not pass. Rows are read as
-    plain result rows in batches (no ORM objects), and ``progress`` is called with the count after each batch.
+    newest row must be keyed: a log rewritten as if it had never been keyed does not pass. Rows are streamed by a
+    plain SQL statement in batches of ``batch`` (no ORM objects, no column types: the values the driver gives, made
+    canonical here exactly as ``canonical_content`` makes an entry's), and ``progress`` is called with the count
+    after each batch.
     """
     report = ChainReport()
     key = chain_key()
     keyed_seen, newest_id, newest_version = False, None, None
-    query = select(AuditEntry.__table__).order_by(AuditEntry.__table__.c.id)
-    result = db.session.execute(query.execution_options(yield_per=batch))
-    for entry in result:
-        report.checked += 1
-        if entry.prev_hash != report.newest:
-            report.problems.append(ChainProblem(entry.id, gettext(
-                "previous-row hash does not match: a row before it was removed or changed")))
-        if entry.chain_version not in (CHAIN_UNKEYED, CHAIN_KEYED):
-            report.problems.append(ChainProblem(entry.id, gettext(
-                "unknown chain version %(version)s", version=entry.chain_version)))
-        elif entry.chain_version == CHAIN_UNKEYED and keyed_seen:
-            report.problems.append(ChainProblem(entry.id, gettext(
-                "an unkeyed row after keyed rows: written behind the app")))
-        elif digest_of(entry, entry.prev_hash, key) != entry.entry_hash:
-            report.problems.append(ChainProblem(entry.id, gettext(
-                "content does not match its hash: the row was changed")))
-        keyed_seen = keyed_seen or entry.chain_version == CHAIN_KEYED
-        report.newest, newest_id, newest_version = entry.entry_hash, entry.id, entry.chain_version
-        if progress is not None and report.checked % batch == 0:
+    fromisoformat, loads, digest, sha256 = datetime.fromisoformat, json.loads, hmac.digest, hashlib.sha256
+    # SQLite keeps times and JSON as text, parsed here as the column types would parse them; PostgreSQL's driver
+    # gives a datetime and parsed JSON. A stored time is UTC without a zone (UTCDateTime).
+    as_text = db.session.get_bind().dialect.name == "sqlite"
+    result = db.session.execute(text(_VERIFY_SQL).execution_options(yield_per=batch))
+    newest = ""
+    for rows in result.partitions(batch):
+        for (entry_id, at, actor_id, actor_label, action, object_type, object_id, before, after, client, prev_hash,
+             entry_hash, version) in rows:
+            if as_text:
+                at = fromisoformat(at)
+                # A JSON number is stored as a number (the column's NUMERIC affinity), anything else as JSON text.
+                before = loads(before) if isinstance(before, str) else before
+                after = loads(after) if isinstance(after, str) else after
+            if prev_hash != newest:
+                report.problems.append(ChainProblem(entry_id, gettext(
+                    "previous-row hash does not match: a row before it was removed or changed")))
+            content = _ENCODE([prev_hash, at.strftime(AT_FORMAT), actor_id, actor_label, action, object_type,
+                               object_id, before, after, client]).encode()
+            if version == CHAIN_KEYED:
+                if digest(key, content, "sha256").hex() != entry_hash:
+                    report.problems.append(ChainProblem(entry_id, gettext(
+                        "content does not match its hash: the row was changed")))
+                keyed_seen = True
+            elif version != CHAIN_UNKEYED:
+                report.problems.append(ChainProblem(entry_id, gettext(
+                    "unknown chain version %(version)s", version=version)))
+            elif keyed_seen:
+                report.problems.append(ChainProblem(entry_id, gettext(
+                    "an unkeyed row after keyed rows: written behind the app")))
+            elif sha256(content).hexdigest() != entry_hash:
+                report.problems.append(ChainProblem(entry_id, gettext(
+                    "content does not match its hash: the row was changed")))
+            newest, newest_id, newest_version = entry_hash, entry_id, version
+        report.checked += len(rows)
+        if progress is not None:
             progress(report.checked)
     if newest_id is not None and newest_version != CHAIN_KEYED:
         report.problems.append(ChainProblem(newest_id, gettext(
             "the newest row is not keyed: the log was rewritten without the chain key")))
-    report.newest_id = newest_id
+    report.newest, report.newest_id = newest, newest_id
     return report
 
 

@@ -1,6 +1,5 @@
 """The audit log and the e-mail outbox."""
 
-from __future__ import annotations
 
 import enum
 from datetime import datetime

@@ -1,7 +1,6 @@
 """Improvement points (one per criterion verified below the top level in a decided application), the actions
 the municipality plans for them, and whether it publishes its plan's progress."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -30,7 +29,7 @@ class ImprovementPoint(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     application: Mapped[Application] = relationship()
-    actions: Mapped[list[ImprovementAction]] = relationship(
+    actions: Mapped[list["ImprovementAction"]] = relationship(
         back_populates="point", order_by="ImprovementAction.id", cascade="all, delete-orphan")
 
     __table_args__ = (UniqueConstraint("application_id", "criterion_id", name="uq_improvement_point_criterion"),)

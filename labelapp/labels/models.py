@@ -1,6 +1,5 @@
 """Decisions on applications, the labels they create, and appeals."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -70,6 +69,8 @@ class Label(db.Model):
         Index("ix_label_registry_name", "sort_name", desc("awarded_on"), "id"),
         Index("ix_label_registry_awarded", desc("awarded_on"), "sort_name", "id"),
         Index("ix_label_registry_valid_until", desc("valid_until"), "sort_name", "id"),
+        # The feed's latest revocations and expiries, each state's newest first (0026).
+        Index("ix_label_state_changes", "state", desc("state_changed_at"), desc("id")),
     )
 
 

@@ -1,6 +1,5 @@
 """The panel's records: members, conflict declarations, reviews, the chair's consolidation, clarifications."""
 
-from __future__ import annotations
 
 import datetime as dt
 

@@ -1,7 +1,6 @@
 """The library of good practice: criteria a municipality chose to publish after the panel verified them at the
 top level."""
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -38,7 +37,7 @@ class GoodExample(db.Model):
 
     municipality: Mapped[Municipality] = relationship()
     application: Mapped[Application] = relationship()
-    files: Mapped[list[GoodExampleFile]] = relationship(cascade="all, delete-orphan", order_by="GoodExampleFile.id")
+    files: Mapped[list["GoodExampleFile"]] = relationship(cascade="all, delete-orphan", order_by="GoodExampleFile.id")
 
     __table_args__ = (UniqueConstraint("application_id", "criterion_id", name="uq_good_example_application_id"),)
 

@@ -2,7 +2,6 @@
 municipalities, so that every worker process can tell at the cost of one tiny query whether what it cached
 for the registry is still true."""
 
-from __future__ import annotations
 
 import datetime as dt
 

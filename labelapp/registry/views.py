@@ -143,6 +143,7 @@ def feed_entries(limit: int = FEED_SIZE) -> list[FeedEntry]:
 
 @bp.route("/registry/feed.atom")
 @access(public)
+@cache.anonymous_page  # a miss of the front cache (another Accept, an evicted entry) is not rendered again
 def feed():
     """An Atom feed of awards, revocations and expiries."""
     entries = feed_entries()

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -31,7 +29,7 @@ class SurveyWave(db.Model):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("survey_wave.id"))
 
-    results: Mapped[list[SurveyResult]] = relationship(back_populates="wave", cascade="all, delete-orphan")
+    results: Mapped[list["SurveyResult"]] = relationship(back_populates="wave", cascade="all, delete-orphan")
 
     @property
     def current(self) -> bool:

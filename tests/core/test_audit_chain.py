@@ -217,3 +217,38 @@ def test_the_chain_key_lives_in_the_instance_folder_readable_only_by_its_owner(a
         assert entry.chain_version == audit.CHAIN_KEYED
         assert entry.entry_hash == hmac.new(bytes.fromhex(key_file.read_text()), audit.canonical_content(
             entry.prev_hash, entry), hashlib.sha256).hexdigest()
+
+
+VALUES = [None, {}, {"n": 1, "name": "Põltsamaa", "score": 71.25, "ok": True, "none": None},
+          {"b": [1, "ä", {"z": 1, "a": 2}], "a": "x"}, "just a text", ["a", 2, None], 3, 0.1]
+
+
+def test_verify_reads_every_kind_of_stored_value_as_the_hash_saw_it_in_batches_with_progress(app):
+    """The check reads rows as plain values in batches; every JSON shape (a bare string too), text outside ASCII,
+    floats, nulls and the time's microseconds must come out exactly as they were hashed when written."""
+    with app.app_context():
+        for number, value in enumerate(VALUES):
+            audit.record("test.values", "thing", number, before=value, after=VALUES[-1 - number])
+        db.session.commit()
+        seen = []
+        report = audit.verify_chain(batch=3, progress=seen.append)
+        total = db.session.scalar(text("SELECT count(*) FROM audit_entry"))
+        newest = db.session.scalar(text("SELECT entry_hash FROM audit_entry ORDER BY id DESC LIMIT 1"))
+    assert report.problems == []
+    assert (report.checked, report.newest) == (total, newest)
+    assert seen == [*range(3, total, 3), total]
+
+
+def test_verify_finds_a_value_changed_to_another_json_shape(app, runner):
+    """A text changed into a one-element list (or a number into a text) is a change, though it reads alike."""
+    with app.app_context():
+        entries = [audit.record("test.values", "thing", 1, after="7"), audit.record("test.values", "thing", 2,
+                                                                                  after=7)]
+        db.session.commit()
+        ids = [entry.id for entry in entries]
+        without_triggers(f"UPDATE audit_entry SET after = '[\"7\"]' WHERE id = {ids[0]}",
+                         f"UPDATE audit_entry SET after = '\"7\"' WHERE id = {ids[1]}")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert f"audit row {ids[0]}: content does not match its hash" in result.output
+    assert f"audit row {ids[1]}: content does not match its hash" in result.output

@@ -1,5 +1,6 @@
 """The registry's search ignores accents and case, and every order and filter is served by an index."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy.dialects import postgresql
 
 from labelapp.auth.services import find_user
 from labelapp.extensions import db
-from labelapp.labels.models import Label
+from labelapp.labels.models import Label, LabelState
 from labelapp.registry import queries
 from tests.support.factories import awarded_labels
 
@@ -59,3 +60,33 @@ def test_each_registry_order_and_filter_is_an_index_scan_postgresql(app, labels,
         assert "Sort" not in plan, plan
     if filters.county:
         assert "ix_municipality_region" in plan, plan
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("state", queries.STATE_ENDS, ids=lambda state: state.value)
+def test_the_feeds_revocations_and_expiries_are_read_from_their_index_with_no_sort_postgresql(app, labels, state):
+    """Each state's newest changes are the first rows of ix_label_state_changes (0026): not every revoked or
+    expired label read and sorted, which is most of the table once cycles have expired."""
+    with app.app_context():
+        statement = queries.state_ends_statement(state, 50)
+        sql = str(statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text(f"EXPLAIN {sql}")))
+        db.session.rollback()
+    assert re.search(r"Index Scan using ix_label_state_changes on label", plan), plan
+    assert "Sort" not in plan, plan
+
+
+def test_the_feed_lists_the_newest_revocations_and_expiries_of_both_states_together(app, labels):
+    """Read per state, merged: the same labels, in the same order, as one query over both states sorted."""
+    with app.app_context():
+        found = {label.sort_name: label for label in db.session.scalars(select(Label))}
+        now = dt.datetime.now(dt.UTC)
+        for name, state, days in (("Tallinn", LabelState.EXPIRED, -1), ("Saaremaa vald", LabelState.EXPIRED, -3),
+                                  ("Muhu vald", LabelState.REVOKED, -2), ("Tartu linn", LabelState.REVOKED, -4)):
+            found[name].state, found[name].state_changed_at = state, now + dt.timedelta(days=days)
+        db.session.commit()
+        merged = [label.id for label in queries.latest_state_ends(3)]
+        expected = db.session.scalars(select(Label.id).where(Label.state.in_(queries.STATE_ENDS))
+                                      .order_by(Label.state_changed_at.desc(), Label.id.desc()).limit(3)).all()
+    assert merged == expected == [found[name].id for name in ("Tallinn", "Muhu vald", "Saaremaa vald")]
