@@ -70,6 +70,8 @@ class Label(db.Model):
         Index("ix_label_registry_name", "sort_name", desc("awarded_on"), "id"),
         Index("ix_label_registry_awarded", desc("awarded_on"), "sort_name", "id"),
         Index("ix_label_registry_valid_until", desc("valid_until"), "sort_name", "id"),
+        # A filter by status (and year, county or search) is a range of this index, its count read from it (0026).
+        Index("ix_label_registry_filter", "state_rank", "state", "awarded_on", "municipality_id"),
     )
 
 
