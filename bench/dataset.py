@@ -83,15 +83,15 @@ def build(url: str, *, municipalities: int, labels: int, in_review: int, seed: i
     with app.app_context():
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
         with app.test_request_context():
-            dataset = _fill(url, instance, rng, municipalities, labels, in_review)
+            dataset = _fill(url, instance, rng, municipalities, labels, in_review, seed)
         from labelapp.extensions import db
 
         db.engine.dispose()
     return dataset
 
 
-def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
-    from labelapp.applications.models import Application
+def _fill(url, instance, rng, municipalities, labels, in_review, seed) -> Dataset:
+    from labelapp.applications.models import Application, ApplicationRevision
     from labelapp.applications.services import compute_snapshot, score
     from labelapp.applications.states import ApplicationStatus
     from labelapp.assessment.models import Assessment, AssessmentStatus
@@ -180,10 +180,19 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                 {cid: {"level": level, "reason": ""} for cid, level in levels.items()},
                 score(crit, levels, survey_inputs)))
 
+    # What each application put forward, frozen at submission as the app does (its revision: the answers the
+    # municipality page shows when the municipality publishes them), a few per version; a generator of its own,
+    # so that the rows drawn below stay as they were.
+    frozen_rng = random.Random(seed + 1)
+    frozen = {index: [{c.id: {"level": frozen_rng.randrange(len(c.levels)), "comment": ""}
+                       for _a, c in sorted(crit.criteria(), key=lambda pair: pair[1].id)} for _ in range(8)]
+              for index, crit in enumerate(criteria)}
+
     # Rows waiting to be inserted, per model in foreign-key order; explicit ids link them before insertion.
-    pending: dict[type, list[dict]] = {model: [] for model in (Assessment, Application, Decision, Label,
-                                                               PanelMember, Review, PanelDecision)}
+    pending: dict[type, list[dict]] = {model: [] for model in (Assessment, Application, ApplicationRevision,
+                                                               Decision, Label, PanelMember, Review, PanelDecision)}
     assessment_rows, application_rows, decision_rows = pending[Assessment], pending[Application], pending[Decision]
+    revision_rows = pending[ApplicationRevision]
     label_rows, member_rows, review_rows = pending[Label], pending[PanelMember], pending[Review]
 
     def flush_all() -> None:
@@ -240,6 +249,8 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                  "snapshot": rng.choice(snapshots[version_index]), "created_at": stamp,
                                  "survey_result_id": survey_of.get(place_id),
                                  "updated_at": stamp, "publish_details": n % 2 == 0})
+        revision_rows.append({"application_id": application_id, "number": 1, "evidence": [], "note": "",
+                              "answers": frozen[version_index][n % 8], "created_at": stamp})
         decision_rows.append({"application_id": application_id, "outcome": "award", "decided_at": stamp,
                               "released_at": stamp, "decided_by_id": coordinator.id})
         label_rows.append({"id": n + 1, "public_id": f"{rng.getrandbits(128):032x}", "application_id": application_id,
@@ -268,6 +279,8 @@ def _fill(url, instance, rng, municipalities, labels, in_review) -> Dataset:
                                  "revision": 1, "snapshot": rng.choice(snapshots[len(VERSIONS) - 1]),
                                  "survey_result_id": survey_of.get(place_id),
                                  "created_at": now, "updated_at": now})
+        revision_rows.append({"application_id": application_id, "number": 1, "evidence": [], "note": "",
+                              "answers": frozen[len(VERSIONS) - 1][n % 8], "created_at": now})
         panel_of(application_id, len(VERSIONS) - 1, now, decided=False)
         if len(application_rows) >= BATCH:
             flush_all()

@@ -1,9 +1,10 @@
 """A small load generator, run in its own process: N GET requests over C keep-alive connections.
 
-python -m bench.loadgen URL REQUESTS CONCURRENCY [COOKIE]  ->  one JSON line: count, errors, seconds, latencies (ms)
+python -m bench.loadgen URL REQUESTS CONCURRENCY [COOKIE [START]]  ->  one JSON line: count, errors, seconds,
+latencies (ms)
 
-URL may be BASE@FILE: the paths in FILE (one a line) are requested in turn after BASE, each at most once if
-there are enough (pages not cached before); the warm-up requests take the last ones.
+URL may be BASE@FILE: the paths in FILE (one a line) are requested in turn after BASE from the START-th on, each
+at most once if there are enough (pages not cached before); the warm-up requests take the last ones.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from urllib.parse import urlsplit
 
 
-def run(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
+def run(url: str, requests: int, concurrency: int, cookie: str = "", start: int = 0) -> dict:
     if "@" in url:
         url, listed = url.split("@", 1)
         with open(listed, encoding="utf-8") as lines:
@@ -29,7 +30,7 @@ def run(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
-    counter = iter(range(requests))
+    counter = iter(range(start, start + requests))
 
     def worker() -> None:
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
@@ -71,4 +72,5 @@ def run(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
 
 if __name__ == "__main__":
     url, count, concurrency = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    print(json.dumps(run(url, count, concurrency, sys.argv[4] if len(sys.argv) > 4 else "")))
+    print(json.dumps(run(url, count, concurrency, sys.argv[4] if len(sys.argv) > 4 else "",
+                         int(sys.argv[5]) if len(sys.argv) > 5 else 0)))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import requests
 
@@ -49,14 +51,24 @@ def pages(data: Dataset) -> dict[str, str]:
     }
 
 
+SORTS = ("status", "name", "awarded", "valid_until")
+LEVELS = ("", "märgis", "kuldmärgis")
+
+
 def cold_paths(data: Dataset, folder: Path) -> dict[str, Path]:
     """Addresses never asked before: filter combinations, searches (accent-free, lower case, as people type),
-    and the sample municipality's page with a query string no cache has seen."""
-    filters = [f"/registry?county={county.replace(' ', '+')}&state={state}&sort={sort}&year={year}"
-               for county in COUNTIES for state in STATES for sort in ("status", "name", "awarded", "valid_until")
-               for year in range(2010, 2031)]
-    searches = [f"/registry?q=sunteetiline+{n}&sort={sort}" for n in range(1, max(2, data.municipalities - 79))
-                for sort in ("status", "name")]
+    and the sample municipality's page with a query string no cache has seen. No two filters or searches share
+    their filters either (only their order would differ), so that the registry's count, kept per filter whatever
+    the order, is never found kept: each is counted afresh, as a filter no one asked for before is."""
+    combinations = [(county, state, year, level) for county in COUNTIES for state in STATES
+                    for year in range(2010, 2031) for level in LEVELS]
+    random.Random(2026).shuffle(combinations)  # consecutive requests differ in every filter
+    filters = [f"/registry?county={quote_plus(county)}&state={state}&sort={SORTS[n % len(SORTS)]}&year={year}"
+               + (f"&level={quote_plus(level)}" if level else "")
+               for n, (county, state, year, level) in enumerate(combinations)]
+    searches = [f"/registry?q=sunteetiline+{n}{also}&sort={SORTS[n % len(SORTS)]}"
+                for also in ("", "&state=valid", "&state=expired")
+                for n in range(1, max(2, data.municipalities - 79))]
     municipality = [f"/registry/{data.sample_code}?v={n}" for n in range(20_000)]
     found = {}
     for name, paths in (("filters", filters), ("searches", searches), ("municipality", municipality)):
@@ -104,9 +116,9 @@ def assessor_cookie(base: str, data: Dataset) -> str:
     return f"session={session.cookies['session']}"
 
 
-def load(url: str, count: int, concurrency: int, cookie: str = "") -> dict:
-    output = subprocess.run([sys.executable, "-m", "bench.loadgen", url, str(count), str(concurrency), cookie],
-                            capture_output=True, text=True, check=True).stdout
+def load(url: str, count: int, concurrency: int, cookie: str = "", start: int = 0) -> dict:
+    output = subprocess.run([sys.executable, "-m", "bench.loadgen", url, str(count), str(concurrency), cookie,
+                             str(start)], capture_output=True, text=True, check=True).stdout
     result = json.loads(output)
     latencies = sorted(result.pop("latencies"))
     quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
@@ -128,11 +140,13 @@ def under_load(data: Dataset, backend: str, count: int, concurrency: int, folder
     try:
         cookie = assessor_cookie(server.base, data)
         runs: dict[str, list[tuple[dict, dict]]] = {}
-        for _round in range(ROUNDS):
+        for number in range(ROUNDS):
             for name, path in pages(data).items():
                 base_figures = load(baseline.base + "/", per_round, concurrency)
                 url = f"{server.base}@{cold[path[1:]]}" if path.startswith("@") else server.base + path
-                figures = load(url, per_round, concurrency, cookie if name.startswith("assessor") else "")
+                # Each round asks the next addresses of a cold list: none was asked in an earlier round.
+                figures = load(url, per_round, concurrency, cookie if name.startswith("assessor") else "",
+                               start=number * per_round)
                 runs.setdefault(name, []).append((figures, base_figures))
         for name, measured in runs.items():
             ratios = sorted(f["rps"] / b["rps"] for f, b in measured)

@@ -56,6 +56,17 @@ def latest(application: Application) -> ApplicationRevision | None:
                              .order_by(ApplicationRevision.number.desc()).limit(1))
 
 
+def answers(application: Application) -> dict[str, FrozenAnswer]:
+    """The answers ``contents`` gives, without the evidence: the latest revision's answers column alone once
+    submitted (one statement), a draft's live answers."""
+    stored = db.session.scalar(
+        select(ApplicationRevision.answers).where(ApplicationRevision.application_id == application.id)
+        .order_by(ApplicationRevision.number.desc()).limit(1)) if application.status != ApplicationStatus.DRAFT \
+        else None
+    found = _answers(application.assessment) if stored is None else stored
+    return {cid: FrozenAnswer(a["level"], a["comment"]) for cid, a in found.items()}
+
+
 @dataclass(frozen=True)
 class Contents:
     """Answers by criterion and evidence grouped by criterion, as a page shows them."""

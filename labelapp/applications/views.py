@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, load_only
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from labelapp.applications import listing, screening, services
 from labelapp.applications.forms import ReasonForm
@@ -54,6 +54,12 @@ class Section:
 
 
 _SECTIONS: list[Section] = []
+_DETAIL_LOADS: list = []  # loader options of what the sections show of the application itself
+
+
+def detail_loads(*options) -> None:
+    """Read what a section shows of the application (a relationship it adds) with the application."""
+    _DETAIL_LOADS.extend(options)
 
 
 def detail_section(order: int, template: str) -> Callable:
@@ -84,8 +90,9 @@ def _transition_error(error: TransitionError):
                                        status=error.status.label)))
 
 
-def get_application(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
+def get_application(application_id: int, *options) -> Application:
+    """The application if the user may see it (else 404), read with the loader ``options`` given."""
+    application = db.session.get(Application, application_id, options=options or None)
     if application is None or not can_view_application(current_user, application):
         abort(404)
     return application
@@ -177,7 +184,11 @@ def create(assessment_id: int):
 @bp.route("/<int:application_id>")
 @access(works_on_applications)
 def detail(application_id: int):
-    application = get_application(application_id)
+    # What the page shows of the application, read with it in one statement (the panel and its members in one
+    # more, added by the panel's section), not one lazy load at a time.
+    application = get_application(application_id, joinedload(Application.municipality),
+                                  joinedload(Application.criteria_version),
+                                  joinedload(Application.assessment).joinedload(Assessment.round), *_DETAIL_LOADS)
     criteria = assessment_services.criteria_of(application.assessment)
     history = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "application",
                                                           AuditEntry.object_id == str(application.id))

@@ -71,6 +71,8 @@ class Label(db.Model):
         Index("ix_label_registry_valid_until", desc("valid_until"), "sort_name", "id"),
         # The feed's latest revocations and expiries, each state's newest first (0026).
         Index("ix_label_state_changes", "state", desc("state_changed_at"), desc("id")),
+        # A filter by status (and year, county or search) is a range of this index, its count read from it (0027).
+        Index("ix_label_registry_filter", "state_rank", "state", "awarded_on", "municipality_id"),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload, load_only
 
 from labelapp.applications.models import Application
 from labelapp.applications.states import ApplicationStatus
@@ -20,6 +21,7 @@ from labelapp.core.models import OutboxMessage, OutboxStatus
 from labelapp.criteria import services as criteria_services
 from labelapp.extensions import db
 from labelapp.labels.models import Decision, Label, LabelState
+from labelapp.municipalities.models import Municipality
 from labelapp.panel import size
 from labelapp.panel.models import Clarification, PanelDecision, PanelMember, Review
 from labelapp.surveys import services as survey_services
@@ -77,6 +79,12 @@ class Assignment:
     overdue: bool
 
 
+# What the dashboard's lists show of an application: its id, status and municipality's name; never the score
+# snapshot (a JSON document per row) or the other columns.
+_LISTED = (load_only(Application.id, Application.status, Application.municipality_id),
+           joinedload(Application.municipality).load_only(Municipality.name))
+
+
 def assignments(user_id: int, today: dt.date) -> list[Assignment]:
     """The assessor's reviews on applications under review, with their state: one query."""
     rows = db.session.execute(
@@ -85,7 +93,7 @@ def assignments(user_id: int, today: dt.date) -> list[Assignment]:
         .outerjoin(Review, and_(Review.application_id == Application.id, Review.user_id == user_id,
                                 Review.revision == Application.revision))
         .where(PanelMember.user_id == user_id, Application.status.in_(REVIEWING))
-        .options(db.joinedload(Application.municipality))
+        .options(*_LISTED)
         .order_by(PanelMember.deadline, Application.id)).all()
     found = []
     for member, application, submitted_at, review_id in rows:
@@ -117,8 +125,7 @@ def consolidations_waiting(chair_id: int | None = None) -> select:
 
 
 def chair_queue(user_id: int) -> list[Application]:
-    return db.session.scalars(consolidations_waiting(user_id).options(db.joinedload(Application.municipality))
-                              .order_by(Application.id)).all()
+    return db.session.scalars(consolidations_waiting(user_id).options(*_LISTED).order_by(Application.id)).all()
 
 
 @dataclass

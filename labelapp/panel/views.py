@@ -5,9 +5,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from labelapp.applications import revisions
-from labelapp.applications.views import detail_section, get_application, refuse_stale
+from labelapp.applications.models import Application
+from labelapp.applications.views import detail_loads, detail_section, get_application, refuse_stale
 from labelapp.applications.wording import HISTORY_WORDS
 from labelapp.assessment import services as assessment_services
 from labelapp.auth.models import TieKind, User
@@ -26,6 +28,7 @@ from labelapp.panel.forms import (
     consolidation_form,
     review_form,
 )
+from labelapp.panel.models import PanelMember
 from labelapp.panel.rules import (
     can_answer_question,
     can_ask_question,
@@ -192,6 +195,9 @@ HISTORY_WORDS.update({"panel.assign": _l("The panel was formed or changed"),
 def _panel_section(application, user) -> dict:
     return {"can_form_panel": can_form_panel(user, application), "can_review": can_review(user, application),
             "can_consolidate": can_consolidate(user, application), "short": size.shortfall(application)}
+
+
+detail_loads(selectinload(Application.panel).joinedload(PanelMember.user))  # the panel section lists them
 
 
 @detail_section(20, "panel/_detail_assessment.html")

@@ -15,6 +15,7 @@ from sqlalchemy import false, func, or_, select
 from labelapp.applications import revisions
 from labelapp.applications.models import Application
 from labelapp.core.inputs import InvalidParameter
+from labelapp.criteria.models import CriteriaVersion
 from labelapp.extensions import db
 from labelapp.labels.models import Label, LabelState
 from labelapp.municipalities.models import Municipality, searchable
@@ -171,6 +172,49 @@ def labels_page(filters: Filters, page: int | None = None, per_page: int | None 
                      filters=filters)
 
 
+@dataclass(frozen=True, slots=True)
+class ListedPlace:
+    code: str
+    name: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedVersion:
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedLabel:
+    """A row of the registry page: what its table shows, read as plain columns (no ORM objects, no JSON)."""
+
+    municipality: ListedPlace
+    criteria_version: ListedVersion
+    state: LabelState
+    level: str | None
+    awarded_on: dt.date
+    valid_until: dt.date
+
+
+class ListedPage(LabelPage):
+    """The registry page's list: the same labels in the same order as LabelPage, only the columns it shows."""
+
+    def _query_items(self) -> list[ListedLabel]:
+        rows = db.session.execute(
+            _filtered(select(Municipality.code, Municipality.name, Municipality.region, CriteriaVersion.version,
+                             Label.state, Label.level, Label.awarded_on, Label.valid_until)
+                      .join(Municipality, Label.municipality_id == Municipality.id)
+                      .join(CriteriaVersion, Label.criteria_version_id == CriteriaVersion.id),
+                      self._query_args["filters"])
+            .limit(self.per_page).offset(self._query_offset))
+        return [ListedLabel(ListedPlace(code, name, region), ListedVersion(version), state, level, awarded, until)
+                for code, name, region, version, state, level, awarded, until in rows]
+
+
+def listed_page(filters: Filters, page: int | None = None) -> ListedPage:
+    return ListedPage(page=page, per_page=PAGE_SIZE, max_per_page=None, error_out=False, filters=filters)
+
+
 def facets() -> dict[str, list]:
     """Values offered by the filters (counties, years and levels that occur)."""
     version = registry_version()
@@ -215,7 +259,7 @@ def municipality_page(code: str):
     verified, answers = None, None
     if labels:
         if labels[0].application.publish_details:  # as the panel judged them, never the live assessment
-            answers = revisions.contents(labels[0].application).answers
+            answers = revisions.answers(labels[0].application)
         verified = db.session.scalar(select(PanelDecision.verified)
                                      .where(PanelDecision.application_id == labels[0].application_id)
                                      .order_by(PanelDecision.id.desc()).limit(1))

@@ -37,7 +37,7 @@ def _helpers():
 def index():
     errors = filter_errors(request.args)
     filters = queries.Filters.from_args(request.args)
-    page = queries.labels_page(filters)
+    page = queries.listed_page(filters)
     # A value the form cannot have sent is said, not silently ignored: 400, with the list shown without it.
     return render_template("registry/index.html", page=page, filters=filters, facets=queries.facets(),
                            states=list(LabelState), sort_names=SORT_NAMES, errors=errors), 400 if errors else 200

@@ -32,3 +32,19 @@ def test_valid_until_sentence_reads_in_both_languages(app):
             assert render_template_string(template, day=dt.date(2028, 12, 1)) == "kehtib 1. detsembrini 2028"
         with force_locale("en"):
             assert render_template_string(template, day=dt.date(2028, 12, 1)) == "valid until 1 December 2028"
+
+
+def test_dateformat_kept_per_day_reads_as_babel_formats_it(app):
+    """The registry's date filter keeps each day's text per format and language: what it gives is Babel's
+    own formatting in the page's language, a datetime still converted and formatted each time."""
+    from flask import render_template_string
+    from flask_babel import format_date
+
+    day, moment = dt.date(2028, 12, 1), dt.datetime(2028, 12, 1, 23, 30, tzinfo=dt.UTC)
+    template = "{{ day|dateformat('medium') }}|{{ day|dateformat('long') }}|{{ moment|dateformat('short') }}"
+    for language in ("et", "en", "et"):
+        with app.test_request_context(), force_locale(language):
+            expected = f"{format_date(day, 'medium')}|{format_date(day, 'long')}|{format_date(moment, 'short')}"
+            assert render_template_string(template, day=day, moment=moment) == expected
+    with app.test_request_context(), force_locale("en"):
+        assert render_template_string("{{ day|dateformat('long') }}", day=day) == "December 1, 2028"

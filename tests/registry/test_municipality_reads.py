@@ -16,3 +16,27 @@ def test_municipality_page_reads_no_snapshot_and_few_statements(app, client, use
     assert len(many) == len(few) <= 12
     assert not [s for s in many if "snapshot" in s]
     assert not [s for s in many if "panel_decision.levels" in s]
+
+
+def test_published_answers_are_read_from_the_revision_alone(app, client, users, labels):
+    """The answers a municipality publishes come from the revision's answers column, in one statement: never
+    its evidence or the live self-assessment."""
+    from sqlalchemy import update
+
+    from labelapp.applications.models import Application
+    from labelapp.extensions import db
+    from labelapp.municipalities.models import Municipality
+
+    with count_queries(app) as hidden:
+        assert client.get("/registry/0784?v=1").status_code == 200
+    with app.app_context():
+        place = db.session.scalar(db.select(Municipality.id).where(Municipality.code == "0784"))
+        db.session.execute(update(Application).where(Application.municipality_id == place)
+                           .values(publish_details=True))
+        db.session.commit()
+    with count_queries(app) as shown:
+        html = client.get("/registry/0784?v=2").get_data(as_text=True)
+    assert "About Engagement principles" in html
+    assert len(shown) == len(hidden) + 1
+    assert [s for s in shown if "application_revision" in s] and not [s for s in shown if "evidence" in s]
+    assert not [s for s in shown if "assessment_answer" in s or "FROM assessment " in s]

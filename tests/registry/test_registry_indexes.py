@@ -90,3 +90,24 @@ def test_the_feed_lists_the_newest_revocations_and_expiries_of_both_states_toget
         expected = db.session.scalars(select(Label.id).where(Label.state.in_(queries.STATE_ENDS))
                                       .order_by(Label.state_changed_at.desc(), Label.id.desc()).limit(3)).all()
     assert merged == expected == [found[name].id for name in ("Tallinn", "Muhu vald", "Saaremaa vald")]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("filters", [queries.Filters(state="valid", year="2026"),
+                                     queries.Filters(state="revoked", year="2026", county="Saare maakond",
+                                                     sort="name"),
+                                     queries.Filters(state="valid", q="parnu", sort="awarded")],
+                         ids=lambda f: "&".join(f"{k}={v}" for k, v in vars(f).items() if v))
+def test_a_status_filter_is_a_range_of_its_index_and_counted_from_it_sqlite(app, labels, filters):
+    """A filter by status (with a year, county or search) reads the range of ix_label_registry_filter (0027)
+    rather than every label of the county or the search's municipalities, and its count reads the index alone."""
+    with app.app_context():
+        page = queries._filtered(select(Label.id), filters).limit(25)
+        count = select(db.func.count()).select_from(queries._filtered(select(Label.id), filters).order_by(None)
+                                                    .subquery())
+        plans = []
+        for statement in (page, count):
+            sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+            plans.append("\n".join(row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {sql}"))))
+    assert "SEARCH label USING INDEX ix_label_registry_filter (state_rank=? AND state=?" in plans[0], plans[0]
+    assert "SEARCH label USING COVERING INDEX ix_label_registry_filter (state_rank=? AND state=?" in plans[1], plans[1]
