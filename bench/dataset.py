@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, text
@@ -37,6 +37,14 @@ class Dataset:
     sample_label: str
     sample_application: int = 0  # in review, with the bench assessor on its panel
     password: str = "bench-parool-2026"
+    coordinator_email: str = ""
+    coordinator_recovery_codes: list[str] = field(default_factory=list)
+
+    def login_of(self, role: str) -> tuple[str, list[str]]:
+        """The e-mail and the unused recovery codes of the bench's "assessor" or "coordinator"."""
+        if role == "coordinator":
+            return self.coordinator_email, self.coordinator_recovery_codes
+        return self.assessor_email, self.assessor_recovery_codes
 
 
 def criteria_folder(base: Path) -> Path:
@@ -134,11 +142,13 @@ def _fill(url, instance, rng, municipalities, labels, in_review, seed) -> Datase
                                        password=Dataset.password)
     assessors = [accounts.create_user(f"hindaja{n}@bench.example", f"Hindaja {n}", Role.ASSESSOR, None,
                                       password=Dataset.password) for n in range(1, 51)]
-    recovery = []
+    recovery, coordinator_recovery = [], []
     for user in [coordinator, *assessors]:
         codes = second_factor.enrol_new(user)
         if user is assessors[0]:
             recovery = codes
+        elif user is coordinator:
+            coordinator_recovery = codes
     db.session.commit()
 
     # Five survey waves through the real import path (aggregated files of the real municipalities).
@@ -294,4 +304,5 @@ def _fill(url, instance, rng, municipalities, labels, in_review, seed) -> Datase
     db.session.commit()
     sample_label = db.session.scalar(db.select(Label.public_id).order_by(Label.id.desc()).limit(1)) or ""
     return Dataset(url, Path(instance), len(places), labels, in_review, assessors[0].email, recovery,
-                   places[0][1], sample_label, in_review_sample[0] if in_review_sample else 0)
+                   places[0][1], sample_label, in_review_sample[0] if in_review_sample else 0,
+                   coordinator_email=coordinator.email, coordinator_recovery_codes=coordinator_recovery)
