@@ -8,7 +8,8 @@ to what those pages show) is read by one plain statement on a connection of its 
 BEGIN/ROLLBACK round trips) at most once per ``interval`` seconds per process: a change shows within that
 interval. Everything else, and every miss, goes to the app; only a 200 without ``Set-Cookie``, not marked
 private or no-store, without a form token and within the size limit is kept. Conditional requests (ETag,
-Last-Modified) are answered with 304 from the stored headers. A streamed body (the CSV) is passed on as it
+Last-Modified) are answered with 304 from the stored headers; any other hit is sent as stored, with no
+response object made. A streamed body (the CSV) is passed on as it
 is made and kept once sent whole.
 
 A host outside TRUSTED_HOSTS never gets a 200 from the app, so it never finds a stored answer either.
@@ -23,6 +24,9 @@ from collections.abc import Callable, Iterable
 
 from werkzeug.wrappers import Request, Response
 
+# A request with one of these is answered through werkzeug (304, ranges); any other hit as stored, directly.
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+               "HTTP_IF_RANGE", "HTTP_RANGE")
 MAX_ENTRIES = 1024
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -97,6 +101,9 @@ class FrontCache:
                 self._entries.move_to_end(key)
         if stored is not None:
             status, headers, body = stored
+            if method == "GET" and not any(name in environ for name in CONDITIONAL):
+                start_response(status, headers)  # as stored: its Content-Length is the body's
+                return [body]
             response = Response(body, status=status, headers=headers)
             return response.make_conditional(Request(environ))(environ, start_response)
         return self._fill(key, environ, start_response)
@@ -131,7 +138,10 @@ class FrontCache:
             previous = self._entries.pop(key, None)
             if previous is not None:
                 self._size -= len(previous[2])
-            self._entries[key] = (seen["status"], seen["headers"], whole)
+            # The Date of the first answer is not kept: the server (or werkzeug for a 304) gives each its own.
+            headers = [(name, value) for name, value in seen["headers"]
+                       if name.lower() not in ("content-length", "date")]
+            self._entries[key] = (seen["status"], [*headers, ("Content-Length", str(len(whole)))], whole)
             self._size += len(whole)
             while self._entries and (len(self._entries) > MAX_ENTRIES or self._size > MAX_BYTES):
                 _key, dropped = self._entries.popitem(last=False)

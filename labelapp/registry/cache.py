@@ -94,6 +94,7 @@ def anonymous_page(view: Callable) -> Callable:
 def _store(key: tuple, headers: list[tuple[str, str]], body: bytes) -> None:
     if len(body) > MAX_BYTES:
         return
+    headers = [(name, value) for name, value in headers if name.lower() != "date"]  # made afresh when sent
     with _lock:
         _pages[key] = (200, headers, body)
         while len(_pages) > MAX_PAGES or sum(len(stored[2]) for stored in _pages.values()) > MAX_BYTES:

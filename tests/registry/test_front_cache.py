@@ -44,6 +44,22 @@ def test_a_hit_never_reaches_the_app_and_a_change_shows_within_the_interval(app,
     assert "Tallinna linn" in client.get("/registry?sort=name").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/registry?sort=name", "/api/v1/labels.csv", "/registry/feed.atom"])
+def test_a_hit_is_sent_as_the_app_answered_with_the_length_of_its_body_and_no_old_date(app, labels, path):
+    client = app.test_client()
+    first = client.get(path)
+    body = first.get_data()  # read whole, as a server does: then it is kept (the CSV is streamed)
+    with count_queries(app) as statements:
+        hit = client.get(path)
+    assert statements == [] and hit.status_code == 200 and hit.get_data() == body
+    assert hit.headers["Content-Length"] == str(len(body))
+    assert "Date" not in hit.headers  # the first answer's Date is never replayed: the server adds its own
+    assert {k: v for k, v in hit.headers.items() if k != "Content-Length"} == \
+        {k: v for k, v in first.headers.items() if k not in ("Content-Length", "Date")}
+    head = client.head(path)
+    assert head.status_code == 200 and head.get_data() == b"" and head.headers["Content-Length"] == str(len(body))
+
+
 def test_cookies_logins_and_foreign_hosts_are_never_answered_from_the_cache(app, client, users, labels, login_as):
     anonymous = app.test_client()
     assert anonymous.get("/registry").status_code == 200
