@@ -205,10 +205,16 @@ def _fill(url, instance, rng, municipalities, labels, in_review, seed) -> Datase
     revision_rows = pending[ApplicationRevision]
     label_rows, member_rows, review_rows = pending[Label], pending[PanelMember], pending[Review]
 
+    # On PostgreSQL, RETURNING makes SQLAlchemy send many rows per INSERT ("insertmanyvalues"); without it the
+    # driver's executemany sends one statement a row, each firing the tables' statement triggers (the registry
+    # change marker) once, which was most of the build time.
+    postgres = db.engine.dialect.name == "postgresql"
+
     def flush_all() -> None:
         for model, rows in pending.items():
+            statement = insert(model).returning(model.id) if postgres else insert(model)
             for start in range(0, len(rows), BATCH):
-                db.session.execute(insert(model), rows[start:start + BATCH])
+                db.session.execute(statement, rows[start:start + BATCH])
             rows.clear()
 
     in_review_sample: list[int] = []  # an application in review on the bench assessor's panel
