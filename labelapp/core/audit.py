@@ -33,10 +33,17 @@ _ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=F
 AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
 
+def _content(prev_hash: str, utc_at: datetime, actor_id: int | None, actor_label: str, action: str,
+             object_type: str, object_id: str | None, before: Any, after: Any, client: str | None) -> bytes:
+    """The hashed form of a row, its time already in UTC (what verify_chain reads is stored so)."""
+    return _ENCODE([prev_hash, utc_at.strftime(AT_FORMAT), actor_id, actor_label, action, object_type, object_id,
+                    before, after, client]).encode()
+
+
 def _canonical(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
                object_type: str, object_id: str | None, before: Any, after: Any, client: str | None) -> bytes:
-    return _ENCODE([prev_hash, at.astimezone(UTC).strftime(AT_FORMAT), actor_id, actor_label, action, object_type,
-                    object_id, before, after, client]).encode()
+    return _content(prev_hash, at.astimezone(UTC), actor_id, actor_label, action, object_type, object_id, before,
+                    after, client)
 
 
 def entry_digest(prev_hash: str, at: datetime, actor_id: int | None, actor_label: str, action: str,
@@ -185,8 +192,8 @@ def verify_chain(batch: int = 5000, progress: Callable[[int], None] | None = Non
             if prev_hash != newest:
                 report.problems.append(ChainProblem(entry_id, gettext(
                     "previous-row hash does not match: a row before it was removed or changed")))
-            content = _ENCODE([prev_hash, at.strftime(AT_FORMAT), actor_id, actor_label, action, object_type,
-                               object_id, before, after, client]).encode()
+            content = _content(prev_hash, at, actor_id, actor_label, action, object_type, object_id, before, after,
+                               client)
             if version == CHAIN_KEYED:
                 if digest(key, content, "sha256").hex() != entry_hash:
                     report.problems.append(ChainProblem(entry_id, gettext(
