@@ -76,10 +76,10 @@ def live_server(app, demo_snapshot):
             db.session.commit()
         if clean and not (demo_snapshot / "demo.sqlite3").exists():
             shutil.copytree(app.instance_path, demo_snapshot / "instance", dirs_exist_ok=True)
-            source = sqlite3.connect(db.engine.url.database)
-            with sqlite3.connect(demo_snapshot / "demo.sqlite3") as target:
-                source.backup(target)
+            source, target = sqlite3.connect(db.engine.url.database), sqlite3.connect(demo_snapshot / "demo.sqlite3")
+            source.backup(target)
             source.close()
+            target.close()  # a connection's "with" commits but does not close
         assert db.session.scalar(text("SELECT count(*) FROM user_account")) > 0
     with LiveServer(app) as server:
         yield server
