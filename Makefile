@@ -7,6 +7,8 @@ PO     := $(wildcard labelapp/translations/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# pytest-xdist workers for make test (one per core; 0 runs in this process, e.g. to use a debugger)
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint bench security install install-dev translations extract-messages db demo clean help
 
@@ -62,7 +64,7 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check labelapp tests migrations bench tools
